@@ -1,0 +1,39 @@
+// The columnar, typed-array form every trainer and the drift maths work on.
+// Rows are never objects here: one typed array per column.
+
+export type FeatureType = "numeric" | "categorical";
+export type Task = "classification" | "regression";
+
+export interface NumericColumn {
+  name: string;
+  type: "numeric";
+  /** NaN marks a missing value. */
+  values: Float64Array;
+}
+
+export interface CategoricalColumn {
+  name: string;
+  type: "categorical";
+  /** Index into `vocabulary`; -1 marks a missing value. */
+  codes: Int32Array;
+  /** Distinct non-empty values, sorted, as seen in this dataset. */
+  vocabulary: string[];
+}
+
+export type FeatureColumn = NumericColumn | CategoricalColumn;
+
+export type Target =
+  | { task: "classification"; name: string; codes: Int32Array; classes: string[] }
+  | { task: "regression"; name: string; values: Float64Array };
+
+export interface Dataset {
+  rows: number;
+  features: FeatureColumn[];
+  target: Target;
+}
+
+/** Row indices of a train/holdout split. */
+export interface Split {
+  train: Uint32Array;
+  test: Uint32Array;
+}

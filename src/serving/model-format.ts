@@ -1,0 +1,69 @@
+// keel's ONNX conventions: what a keel model carries in `metadata_props` and
+// how its inputs and outputs are laid out. Trainers write this, serving reads it,
+// so an ONNX file is a complete model on its own.
+//
+// Inputs: one tensor per feature, named after the feature, shape [N, 1];
+//   numeric → tensor(double) (NaN = missing), categorical → tensor(string).
+// Outputs: classification → `label` int64 [N] (index into classes) and
+//   `probabilities` double [N, C]; regression → `variable` double [N, 1].
+
+import type { FeatureType, Task } from "../data/dataset.ts";
+
+export const METADATA_KEYS = {
+  formatVersion: "keel.format_version",
+  modelName: "keel.model_name",
+  task: "keel.task",
+  target: "keel.target",
+  features: "keel.features",
+  classes: "keel.classes",
+  algorithm: "keel.algorithm",
+  runId: "keel.run_id",
+  trainedAt: "keel.trained_at",
+  timeColumn: "keel.time_column",
+} as const;
+
+export const FORMAT_VERSION = "1";
+
+export const OUTPUT_NAMES = {
+  label: "label",
+  probabilities: "probabilities",
+  regression: "variable",
+} as const;
+
+export interface FeatureSignature {
+  name: string;
+  type: FeatureType;
+  /** Categories seen in training; others are accepted and encoded as unknown. */
+  vocabulary?: string[];
+}
+
+/** Everything a model says about itself, as stored in `metadata_props`. */
+export interface KeelModelMetadata {
+  modelName: string;
+  task: Task;
+  target: string;
+  features: FeatureSignature[];
+  /** Class labels in the order of the probability columns (classification only). */
+  classes?: string[];
+  algorithm: string;
+  runId?: string;
+  trainedAt: string;
+  timeColumn?: string;
+}
+
+/** Turns metadata into the `metadata_props` key/value list of an ONNX ModelProto. */
+export function toMetadataProps(meta: KeelModelMetadata): { key: string; value: string }[] {
+  const props: { key: string; value: string }[] = [
+    { key: METADATA_KEYS.formatVersion, value: FORMAT_VERSION },
+    { key: METADATA_KEYS.modelName, value: meta.modelName },
+    { key: METADATA_KEYS.task, value: meta.task },
+    { key: METADATA_KEYS.target, value: meta.target },
+    { key: METADATA_KEYS.features, value: JSON.stringify(meta.features) },
+    { key: METADATA_KEYS.algorithm, value: meta.algorithm },
+    { key: METADATA_KEYS.trainedAt, value: meta.trainedAt },
+  ];
+  if (meta.classes) props.push({ key: METADATA_KEYS.classes, value: JSON.stringify(meta.classes) });
+  if (meta.runId) props.push({ key: METADATA_KEYS.runId, value: meta.runId });
+  if (meta.timeColumn) props.push({ key: METADATA_KEYS.timeColumn, value: meta.timeColumn });
+  return props;
+}
