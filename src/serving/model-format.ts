@@ -67,3 +67,40 @@ export function toMetadataProps(meta: KeelModelMetadata): { key: string; value: 
   if (meta.timeColumn) props.push({ key: METADATA_KEYS.timeColumn, value: meta.timeColumn });
   return props;
 }
+
+export type TensorElement = "float32" | "float64" | "int64" | "int32" | "string" | "bool";
+
+/** How request features map onto the model's input tensors. */
+export type InputBinding =
+  | {
+      /** One tensor per feature (keel's own models, most skl2onnx pipelines). */
+      layout: "per-feature";
+      tensors: { name: string; element: TensorElement; rank: number }[];
+    }
+  | {
+      /** One [N, F] numeric matrix (e.g. skl2onnx's `float_input`, torch.onnx exports). */
+      layout: "matrix";
+      name: string;
+      element: TensorElement;
+    };
+
+export interface OutputBinding {
+  /** Output holding the predicted label (classification). */
+  label?: string;
+  /** Whether `label` holds an index into `classes` (keel models) or the class value itself. */
+  labelIsIndex: boolean;
+  /** Output holding class probabilities [N, C]. */
+  probabilities?: string;
+  /** Output holding regression values [N] or [N, 1]. */
+  value?: string;
+}
+
+/** What the registry keeps about a model's interface, and what serving validates against. */
+export interface ModelSignature {
+  task: Task;
+  target: string;
+  features: FeatureSignature[];
+  classes?: string[];
+  inputs: InputBinding;
+  outputs: OutputBinding;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bun
+// keel's command line. `keel serve` runs the service; more commands join as
+// the features behind them land.
+
+import { ConfigError, loadConfig } from "./config.ts";
+import { errorMessage } from "./errors.ts";
+import { startKeel } from "./main.ts";
+
+const USAGE = `keel: serve, monitor, retrain and hot-swap a tabular model in one process
+
+Usage:
+  keel serve        start the HTTP service (settings come from the environment; see README)
+  keel --help       show this help
+`;
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const keel = await startKeel(config);
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals++;
+    if (signals > 1) process.exit(1);
+    keel.logger.info("keel.signal", { signal });
+    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2000);
+    force.unref();
+    void keel.stop().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case "serve":
+      await serve();
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`keel: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error) => {
+    const message = error instanceof ConfigError ? error.message : errorMessage(error);
+    process.stderr.write(`keel: ${message}\n`);
+    process.exit(1);
+  },
+);

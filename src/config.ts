@@ -1,0 +1,136 @@
+// Every setting keel reads, from the environment: typed, validated, with its
+// default. A bad value stops start-up with the variable's name in the message.
+
+import { join, resolve } from "node:path";
+
+export const BUNDLED_DATA = resolve(import.meta.dir, "../data/seattle-weather.csv");
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface Config {
+  /** PORT: HTTP port (0 picks a free one). */
+  port: number;
+  /** KEEL_HOST: interface to listen on. */
+  host: string;
+  /** KEEL_HOME: directory holding the SQLite database and the artifacts. */
+  home: string;
+  dbPath: string;
+  artifactsDir: string;
+  /** KEEL_DATA_URL: training data, a path or an http(s) URL, CSV or JSON lines. */
+  dataUrl: string;
+  /** KEEL_DATA_SPEC: dataset spec JSON; default `<data>.spec.json` beside a local data file. */
+  dataSpec: string | undefined;
+  /** KEEL_TARGET: the column to predict (overrides the spec). */
+  target: string | undefined;
+  /** KEEL_TIME_COLUMN: a time column, kept out of the features (overrides the spec). */
+  timeColumn: string | undefined;
+  /** KEEL_MODEL_NAME: registered model name; default the spec's name, else the data file's name. */
+  modelName: string | undefined;
+  /** KEEL_SERVE_ALIAS: the alias whose version is served. */
+  serveAlias: string;
+  /** KEEL_RETRAIN_CRON: cron expression for scheduled retrains; unset = none. */
+  retrainCron: string | undefined;
+  /** KEEL_ADMIN_TOKEN: bearer token for admin routes. */
+  adminToken: string | undefined;
+  /** KEEL_INSECURE_ADMIN=1: allow admin routes without a token (local development only). */
+  insecureAdmin: boolean;
+  /** KEEL_MAX_BODY_BYTES: largest request body accepted. */
+  maxBodyBytes: number;
+  /** KEEL_MAX_BATCH_ROWS: most instances in one /predict request. */
+  maxBatchRows: number;
+  /** KEEL_PROMOTE_TOLERANCE: how much worse (relative) a challenger's primary metric may be and still be promoted. */
+  promoteTolerance: number;
+  /** KEEL_TEST_FRACTION: share of rows held out for evaluation. */
+  testFraction: number;
+  /** KEEL_SEED: seed for the split and the trainers. */
+  seed: number;
+  /** KEEL_TRAIN_TIMEOUT_S: a training run taking longer is stopped and failed. */
+  trainTimeoutMs: number;
+  /** KEEL_SHUTDOWN_TIMEOUT_S: how long SIGTERM waits for in-flight work. */
+  shutdownTimeoutMs: number;
+  /** KEEL_LOG_LEVEL: debug | info | warn | error. */
+  logLevel: LogLevel;
+  /** KEEL_LOG_REQUESTS=0 turns off the per-request log line. */
+  logRequests: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Env = process.env): Config {
+  const home = resolve(text(env, "KEEL_HOME") ?? ".keel");
+  return {
+    port: integer(env, "PORT", 3000, 0, 65535),
+    host: text(env, "KEEL_HOST") ?? "0.0.0.0",
+    home,
+    dbPath: join(home, "keel.db"),
+    artifactsDir: join(home, "artifacts"),
+    dataUrl: text(env, "KEEL_DATA_URL") ?? BUNDLED_DATA,
+    dataSpec: text(env, "KEEL_DATA_SPEC"),
+    target: text(env, "KEEL_TARGET"),
+    timeColumn: text(env, "KEEL_TIME_COLUMN"),
+    modelName: modelName(env),
+    serveAlias: text(env, "KEEL_SERVE_ALIAS") ?? "prod",
+    retrainCron: text(env, "KEEL_RETRAIN_CRON"),
+    adminToken: text(env, "KEEL_ADMIN_TOKEN"),
+    insecureAdmin: flag(env, "KEEL_INSECURE_ADMIN"),
+    maxBodyBytes: integer(env, "KEEL_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, 2 ** 31),
+    maxBatchRows: integer(env, "KEEL_MAX_BATCH_ROWS", 10_000, 1, 1_000_000),
+    promoteTolerance: number(env, "KEEL_PROMOTE_TOLERANCE", 0.01, 0, 1),
+    testFraction: number(env, "KEEL_TEST_FRACTION", 0.2, 0.05, 0.5),
+    seed: integer(env, "KEEL_SEED", 42, 0, 2 ** 31),
+    trainTimeoutMs: integer(env, "KEEL_TRAIN_TIMEOUT_S", 900, 1, 86_400) * 1000,
+    shutdownTimeoutMs: integer(env, "KEEL_SHUTDOWN_TIMEOUT_S", 10, 1, 600) * 1000,
+    logLevel: oneOf(env, "KEEL_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
+    logRequests: !["0", "false", "no"].includes((env.KEEL_LOG_REQUESTS ?? "").toLowerCase()),
+  };
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function flag(env: Env, name: string): boolean {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined || ["0", "false", "no"].includes(value)) return false;
+  if (["1", "true", "yes"].includes(value)) return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${env[name]}"`);
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = number(env, name, fallback, min, max);
+  if (!Number.isInteger(value))
+    throw new ConfigError(`${name} must be a whole number, got "${env[name]}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function modelName(env: Env): string | undefined {
+  const name = text(env, "KEEL_MODEL_NAME");
+  if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
+    throw new ConfigError(
+      `KEEL_MODEL_NAME must be letters, digits, ".", "_" or "-" (at most 128), got "${name}"`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,130 @@
+// Builds the Elysia app from already-constructed services. Every answer
+// carries an x-request-id, every request is counted, timed and logged once.
+
+import { swagger } from "@elysiajs/swagger";
+import { Elysia } from "elysia";
+import type { Config } from "../config.ts";
+import { AppError } from "../errors.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { Retrainer } from "../pipeline/retrain.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { Deployment } from "../serving/deployment.ts";
+import type { ModelSlot } from "../serving/model-slot.ts";
+import type { Tracking } from "../tracking/tracking.ts";
+import { adminRoutes } from "./admin.ts";
+import { authorizeAdmin } from "./auth.ts";
+import { errorBody, logUnexpected, toAppError } from "./errors.ts";
+import { healthRoutes } from "./health.ts";
+import { modelRoutes } from "./models.ts";
+import { predictRoutes } from "./predict.ts";
+import { runRoutes } from "./runs.ts";
+
+export interface AppDeps {
+  config: Config;
+  registry: Registry;
+  tracking: Tracking;
+  slot: ModelSlot;
+  deployment: Deployment;
+  retrainer: Retrainer;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+interface RequestState {
+  id: string;
+  start: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp(deps: AppDeps) {
+  const { config, metrics, logger } = deps;
+  const state = new WeakMap<Request, RequestState>();
+  const admin = (headers: Headers) => authorizeAdmin(headers, config);
+  const startedAt = Date.now();
+
+  return new Elysia({ name: "keel" })
+    .use(
+      swagger({
+        path: "/docs",
+        documentation: {
+          info: {
+            title: "keel",
+            version: "0.1.0",
+            description: "Serve, monitor, retrain and hot-swap a tabular model in one process.",
+          },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+        },
+      }),
+    )
+    .onRequest(({ request, set }) => {
+      const given = request.headers.get("x-request-id");
+      const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      state.set(request, { id, start: performance.now() });
+      set.headers["x-request-id"] = id;
+      const declared = Number(request.headers.get("content-length") ?? "0");
+      if (declared > config.maxBodyBytes) {
+        throw new AppError(
+          "PAYLOAD_TOO_LARGE",
+          413,
+          `The request body is ${declared} bytes; the limit is ${config.maxBodyBytes} (KEEL_MAX_BODY_BYTES)`,
+        );
+      }
+    })
+    .onError(({ code, error, set, request }) => {
+      const appError = toAppError(code, error);
+      const id = state.get(request)?.id;
+      if (appError.status >= 500 && !(error instanceof AppError)) logUnexpected(logger, error, id);
+      set.status = appError.status;
+      if (id) set.headers["x-request-id"] = id;
+      return errorBody(appError, id);
+    })
+    .onAfterResponse(({ request, route, set }) => {
+      const entry = state.get(request);
+      if (!entry) return;
+      const seconds = (performance.now() - entry.start) / 1000;
+      const status = typeof set.status === "number" ? set.status : 200;
+      const label = route || "unmatched";
+      metrics.httpRequests.inc({ method: request.method, route: label, status: String(status) });
+      metrics.httpDuration.observe({ method: request.method, route: label }, seconds);
+      if (config.logRequests) {
+        logger.info("http.request", {
+          request_id: entry.id,
+          method: request.method,
+          route: label,
+          status,
+          duration_ms: Math.round(seconds * 1e5) / 100,
+        });
+      }
+    })
+    .use(healthRoutes({ slot: deps.slot, startedAt }))
+    .use(
+      predictRoutes({
+        slot: deps.slot,
+        metrics,
+        maxBodyBytes: config.maxBodyBytes,
+        maxBatchRows: config.maxBatchRows,
+      }),
+    )
+    .use(
+      modelRoutes({
+        registry: deps.registry,
+        deployment: deps.deployment,
+        admin,
+        maxBodyBytes: config.maxBodyBytes,
+      }),
+    )
+    .use(runRoutes({ tracking: deps.tracking }))
+    .use(adminRoutes({ deployment: deps.deployment, retrainer: deps.retrainer, admin }))
+    .get(
+      "/metrics",
+      async () =>
+        new Response(await metrics.registry.metrics(), {
+          headers: { "content-type": metrics.registry.contentType },
+        }),
+      { detail: { summary: "Prometheus metrics", tags: ["observability"] } },
+    );
+}
+
+export type App = ReturnType<typeof createApp>;

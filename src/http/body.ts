@@ -1,0 +1,34 @@
+// Reads request bodies ourselves, with the size limit enforced and JSON errors
+// that say where the problem is, whatever Content-Type the client sent.
+
+import { AppError } from "../errors.ts";
+
+export async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(declared, maxBytes);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes);
+  return bytes;
+}
+
+export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const text = new TextDecoder().decode(await readBytes(request, maxBytes));
+  if (text.trim() === "")
+    throw new AppError("MALFORMED_JSON", 400, "The request body is empty; send a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError(
+      "MALFORMED_JSON",
+      400,
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+export const tooLarge = (size: number, maxBytes: number) =>
+  new AppError(
+    "PAYLOAD_TOO_LARGE",
+    413,
+    `The request body is ${size} bytes; the limit is ${maxBytes} (KEEL_MAX_BODY_BYTES)`,
+  );

@@ -1,0 +1,85 @@
+// POST /predict: one row `{feature: value}` or a batch `{"instances": [...]}`.
+
+import { Elysia, t } from "elysia";
+import { AppError, badRequest } from "../errors.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { ModelSlot } from "../serving/model-slot.ts";
+import { readJson } from "./body.ts";
+
+export interface PredictRouteOptions {
+  slot: ModelSlot;
+  metrics: Metrics;
+  maxBodyBytes: number;
+  maxBatchRows: number;
+}
+
+const ModelRef = t.Object({ name: t.String(), version: t.Integer() });
+const Probabilities = t.Optional(t.Record(t.String(), t.Number()));
+const Prediction = t.Object({
+  prediction: t.Union([t.String(), t.Number()]),
+  probabilities: Probabilities,
+});
+
+export function predictRoutes(options: PredictRouteOptions) {
+  const { slot, metrics } = options;
+  return new Elysia({ name: "predict" }).post(
+    "/predict",
+    async ({ request }) => {
+      const body = await readJson(request, options.maxBodyBytes);
+      const { rows, batch } = rowsOf(body, options.maxBatchRows);
+      const { model, predictions } = await slot.predict(rows);
+      const { name, version } = model.identity;
+      metrics.predictions.inc({ model: name, version: String(version) }, rows.length);
+      const ids = predictions.map(() => crypto.randomUUID());
+      if (batch) return { predictions, model: { name, version }, prediction_ids: ids };
+      return { ...predictions[0]!, model: { name, version }, prediction_id: ids[0]! };
+    },
+    {
+      parse: "none",
+      detail: {
+        summary: "Predict one row or a batch",
+        description:
+          'Send one row as `{"feature": value, ...}` or several as `{"instances": [{...}, ...]}`. ' +
+          "Every feature of the model must be present; `null` marks a missing value. " +
+          "Classifiers also answer class probabilities.",
+        tags: ["serving"],
+        requestBody: {
+          content: {
+            "application/json": {
+              schema: { type: "object", additionalProperties: true },
+              example: { precipitation: 0.5, temp_max: 14.2, temp_min: 6.1, wind: 3.4 },
+            },
+          },
+        },
+      },
+      response: {
+        200: t.Union([
+          t.Composite([Prediction, t.Object({ model: ModelRef, prediction_id: t.String() })]),
+          t.Object({
+            predictions: t.Array(Prediction),
+            model: ModelRef,
+            prediction_ids: t.Array(t.String()),
+          }),
+        ]),
+      },
+    },
+  );
+}
+
+function rowsOf(body: unknown, maxRows: number): { rows: unknown[]; batch: boolean } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw badRequest('Send a JSON object: one row of features, or {"instances": [rows]}');
+  }
+  const instances = (body as { instances?: unknown }).instances;
+  if (instances === undefined) return { rows: [body], batch: false };
+  if (!Array.isArray(instances)) throw badRequest('"instances" must be an array of rows');
+  if (instances.length === 0) throw badRequest('"instances" is empty');
+  if (instances.length > maxRows) {
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      413,
+      `"instances" has ${instances.length} rows; the limit is ${maxRows} (KEEL_MAX_BATCH_ROWS)`,
+    );
+  }
+  return { rows: instances, batch: true };
+}

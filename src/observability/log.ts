@@ -1,0 +1,51 @@
+// Structured logs: one JSON line per event on stdout. Lines are buffered and
+// written once per event-loop turn so logging every request stays cheap.
+
+import type { LogLevel } from "../config.ts";
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  flush(): void;
+}
+
+export function createLogger(options: { level: LogLevel; write?: (text: string) => void }): Logger {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const threshold = RANK[options.level];
+  let buffer = "";
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    if (buffer.length === 0) return;
+    const text = buffer;
+    buffer = "";
+    write(text);
+  };
+
+  const log = (level: LogLevel, event: string, fields?: LogFields) => {
+    if (RANK[level] < threshold) return;
+    buffer += `${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+
+  return {
+    debug: (event, fields) => log("debug", event, fields),
+    info: (event, fields) => log("info", event, fields),
+    warn: (event, fields) => log("warn", event, fields),
+    error: (event, fields) => log("error", event, fields),
+    flush,
+  };
+}
+
+/** A logger that drops everything, for tests and library use. */
+export const silentLogger: Logger = createLogger({ level: "error", write: () => {} });

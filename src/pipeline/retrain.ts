@@ -1,0 +1,227 @@
+// The retrain pipeline, single-flight: load data → validate against the
+// serving model's schema → split → train in a Worker (which also scores the
+// champion on the same holdout) → gate → register → promote and swap.
+// Every outcome lands on the run; nothing here ever touches the slot unless a
+// new version loaded and ran.
+
+import { loadDataset } from "../data/load.ts";
+import type { DatasetSpec } from "../data/spec.ts";
+import { stratifiedSplit } from "../data/split.ts";
+import { errorMessage } from "../errors.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { ModelVersion, Registry } from "../registry/registry.ts";
+import type { Deployment } from "../serving/deployment.ts";
+import { inspectOnnx } from "../serving/inspect.ts";
+import type { Run, RunTrigger, Tracking } from "../tracking/tracking.ts";
+import type { TrainProgress, TrainResult } from "../training/protocol.ts";
+import { runTraining } from "../training/run-training.ts";
+import { decidePromotion } from "./gate.ts";
+
+export interface RetrainSettings {
+  dataUrl: string;
+  spec?: DatasetSpec;
+  target?: string;
+  timeColumn?: string;
+  testFraction: number;
+  seed: number;
+  promoteTolerance: number;
+  trainTimeoutMs: number;
+}
+
+export interface TriggerOptions {
+  /** Train on this source instead of the configured KEEL_DATA_URL. */
+  dataUrl?: string;
+}
+
+export interface Retrainer {
+  /** Starts a run, or returns the id of the one already going on. */
+  trigger(trigger: RunTrigger, options?: TriggerOptions): { runId: string; started: boolean };
+  currentRunId(): string | undefined;
+  /** Resolves when no run is going on. */
+  idle(): Promise<void>;
+  /** Stops a run in progress (shutdown); it is marked failed with this reason. */
+  stop(reason: string): Promise<void>;
+}
+
+class RunFailure extends Error {}
+
+export function createRetrainer(deps: {
+  settings: RetrainSettings;
+  registry: Registry;
+  tracking: Tracking;
+  deployment: Deployment;
+  metrics: Metrics;
+  logger: Logger;
+}): Retrainer {
+  const { settings, registry, tracking, deployment, metrics, logger } = deps;
+  const modelName = deployment.modelName;
+  let current: { run: Run; done: Promise<void>; abort: AbortController } | undefined;
+
+  const execute = async (run: Run, options: TriggerOptions, signal: AbortSignal): Promise<void> => {
+    const champion = registry.findVersionByAlias(modelName, deployment.serveAlias);
+    const source = options.dataUrl ?? settings.dataUrl;
+    const loaded = await loadDataset({
+      source,
+      spec: options.dataUrl ? undefined : settings.spec,
+      target: settings.target ?? champion?.signature.target,
+      timeColumn: settings.timeColumn,
+      features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
+    });
+    tracking.logDataset(run.id, { ...loaded.fingerprint });
+    checkCompatible(champion, loaded.spec.target, loaded.spec.task);
+    const split = stratifiedSplit(loaded.dataset.target, settings.testFraction, settings.seed);
+    tracking.logParams(run.id, {
+      algorithm: "linear",
+      test_fraction: settings.testFraction,
+      seed: settings.seed,
+      champion_version: champion?.version ?? null,
+      ...loaded.spec.params,
+    });
+    const outcome = await runTraining(
+      {
+        dataset: loaded.dataset,
+        split,
+        options: {
+          algorithm: "linear",
+          modelName,
+          runId: run.id,
+          timeColumn: loaded.spec.timeColumn,
+          params: loaded.spec.params,
+        },
+        champion: champion ? await registry.readArtifact(champion) : undefined,
+      },
+      { onProgress: progressRecorder(run.id), signal, timeoutMs: settings.trainTimeoutMs },
+    );
+    if (!outcome.ok) throw new RunFailure(`Training failed: ${outcome.error}`);
+    const result = outcome.value;
+    recordResult(run.id, result);
+    const decision = decidePromotion({
+      task: loaded.spec.task,
+      challenger: result.metrics,
+      champion:
+        champion && result.championMetrics
+          ? { version: champion.version, metrics: result.championMetrics }
+          : undefined,
+      tolerance: settings.promoteTolerance,
+    });
+    const reason =
+      champion && !result.championMetrics
+        ? `version ${champion.version} in production could not be scored on this data; challenger promoted`
+        : decision.reason;
+    const version = registry.createVersion({
+      modelName,
+      onnx: result.onnx,
+      signature: inspectOnnx(result.onnx).signature,
+      metrics: result.metrics,
+      algorithm: result.algorithm,
+      runId: run.id,
+      source: "trained",
+    });
+    const promote = decision.promote || !result.championMetrics;
+    if (promote) {
+      await deployment.setAlias(
+        modelName,
+        deployment.serveAlias,
+        version.version,
+        `run:${run.id}`,
+        reason,
+      );
+    }
+    finish(run, {
+      status: promote ? "succeeded" : "rejected",
+      version: version.version,
+      decision: promote ? "promoted" : "rejected",
+      reason,
+    });
+  };
+
+  const checkCompatible = (champion: ModelVersion | undefined, target: string, task: string) => {
+    if (!champion) return;
+    if (champion.signature.target !== target) {
+      throw new RunFailure(
+        `The data's target "${target}" differs from "${champion.signature.target}" of version ${champion.version} in production`,
+      );
+    }
+    if (champion.signature.task !== task) {
+      throw new RunFailure(
+        `The data reads as ${task} but version ${champion.version} in production is ${champion.signature.task}`,
+      );
+    }
+  };
+
+  const progressRecorder = (runId: string) => {
+    let last = 0;
+    return (progress: TrainProgress) => {
+      const now = Date.now();
+      if (progress.stage === "fit" && now - last < 200) return;
+      last = now;
+      tracking.setProgress(runId, progress);
+    };
+  };
+
+  const recordResult = (runId: string, result: TrainResult) => {
+    for (const point of result.curve)
+      tracking.logMetrics(runId, { train_loss: point.loss }, point.step);
+    tracking.logMetrics(runId, result.metrics);
+    if (result.championMetrics) {
+      tracking.logMetrics(
+        runId,
+        Object.fromEntries(
+          Object.entries(result.championMetrics).map(([k, v]) => [`champion_${k}`, v]),
+        ),
+      );
+    }
+    tracking.logMetrics(runId, { onnx_parity_max_abs_diff: result.parityMaxAbsDiff });
+    tracking.logParams(runId, result.params);
+  };
+
+  const finish = (run: Run, outcome: Parameters<Tracking["finishRun"]>[1]) => {
+    const finished = tracking.finishRun(run.id, outcome);
+    metrics.trainingRuns.inc({ trigger: run.trigger, status: finished.status });
+    logger.info("run.finished", {
+      run_id: run.id,
+      trigger: run.trigger,
+      status: finished.status,
+      version: finished.version,
+      decision: finished.decision,
+      reason: finished.reason,
+      error: finished.error,
+      duration_ms: finished.durationMs,
+    });
+  };
+
+  const start = (trigger: RunTrigger, options: TriggerOptions) => {
+    const run = tracking.createRun({ modelName, trigger });
+    const abort = new AbortController();
+    logger.info("run.started", { run_id: run.id, trigger, model: modelName });
+    metrics.trainingInProgress.set(1);
+    const done = execute(run, options, abort.signal)
+      .catch((error) => {
+        const message = abort.signal.aborted ? String(abort.signal.reason) : errorMessage(error);
+        finish(run, { status: "failed", decision: "none", reason: message, error: message });
+      })
+      .finally(() => {
+        current = undefined;
+        metrics.trainingInProgress.set(0);
+      });
+    current = { run, done, abort };
+    return run;
+  };
+
+  return {
+    trigger(trigger, options = {}) {
+      if (current) return { runId: current.run.id, started: false };
+      return { runId: start(trigger, options).id, started: true };
+    },
+    currentRunId: () => current?.run.id,
+    idle: async () => {
+      await current?.done;
+    },
+    async stop(reason) {
+      if (!current) return;
+      current.abort.abort(reason);
+      await current.done;
+    },
+  };
+}

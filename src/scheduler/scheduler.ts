@@ -1,0 +1,65 @@
+// Cron jobs (croner). A job whose previous tick is still running is skipped,
+// and retrains are single-flight in the pipeline anyway, so nothing doubles.
+
+import { Cron } from "croner";
+import { errorMessage } from "../errors.ts";
+import type { Logger } from "../observability/log.ts";
+
+export interface JobSpec {
+  name: string;
+  cron: string;
+  run: () => Promise<unknown> | unknown;
+}
+
+export interface JobInfo {
+  name: string;
+  cron: string;
+  last_run: string | null;
+  next_run: string | null;
+}
+
+export interface Scheduler {
+  jobs(): JobInfo[];
+  stop(): void;
+}
+
+/** Starts the jobs; an invalid cron expression throws with the job's name in the message. */
+export function startScheduler(specs: JobSpec[], logger: Logger): Scheduler {
+  const jobs = specs.map((spec) => {
+    try {
+      return {
+        spec,
+        cron: new Cron(spec.cron, { name: spec.name, protect: true, catch: true }, async () => {
+          try {
+            await spec.run();
+          } catch (error) {
+            logger.error("scheduler.job_failed", { job: spec.name, error: errorMessage(error) });
+          }
+        }),
+      };
+    } catch (error) {
+      throw new Error(
+        `Invalid cron expression for ${spec.name} ("${spec.cron}"): ${errorMessage(error)}`,
+      );
+    }
+  });
+  for (const { spec, cron } of jobs) {
+    logger.info("scheduler.job_scheduled", {
+      job: spec.name,
+      cron: spec.cron,
+      next_run: cron.nextRun()?.toISOString() ?? null,
+    });
+  }
+  return {
+    jobs: () =>
+      jobs.map(({ spec, cron }) => ({
+        name: spec.name,
+        cron: spec.cron,
+        last_run: cron.currentRun()?.toISOString() ?? cron.previousRun()?.toISOString() ?? null,
+        next_run: cron.nextRun()?.toISOString() ?? null,
+      })),
+    stop: () => {
+      for (const { cron } of jobs) cron.stop();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// A loaded, servable model: an onnxruntime session plus its signature. It
+// counts the predictions in flight so that, once retired by a swap, it is
+// released only after the last of them has finished.
+
+import { InferenceSession } from "onnxruntime-node";
+import { AppError, errorMessage, invalidModel } from "../errors.ts";
+import { createBatcher } from "./batcher.ts";
+import { type InspectedModel, inspectOnnx } from "./inspect.ts";
+import type { ModelSignature } from "./model-format.ts";
+import { decodeOutputs, encodeRows, type Prediction } from "./tensors.ts";
+import type { Row } from "./validate-rows.ts";
+
+export interface ModelIdentity {
+  name: string;
+  version: number;
+}
+
+export interface OnnxModel {
+  identity: ModelIdentity;
+  signature: ModelSignature;
+  inspected: InspectedModel;
+  /** Predicts already-validated rows (batched with concurrent callers). */
+  predict(rows: Row[]): Promise<Prediction[]>;
+  /** Stops taking new work and releases the session once in-flight work is done. */
+  retire(): Promise<void>;
+}
+
+export interface LoadOptions {
+  identity: ModelIdentity;
+  maxBatchRows?: number;
+}
+
+/** Inspects, loads and warms a model up; a model that cannot run is refused with INVALID_MODEL. */
+export async function loadOnnxModel(bytes: Uint8Array, options: LoadOptions): Promise<OnnxModel> {
+  const inspected = inspectOnnx(bytes);
+  const session = await createSession(bytes);
+  const signature = inspected.signature;
+  let inFlight = 0;
+  let retired = false;
+  let released: Promise<void> | undefined;
+  let onIdle: (() => void) | undefined;
+
+  const runRows = async (rows: Row[]): Promise<Prediction[]> => {
+    const outputs = await session.run(encodeRows(signature, rows));
+    return decodeOutputs(signature, outputs, 0, rows.length);
+  };
+  const batcher = createBatcher(runRows, { maxRows: options.maxBatchRows ?? 4096 });
+
+  const model: OnnxModel = {
+    identity: options.identity,
+    signature,
+    inspected,
+    async predict(rows) {
+      if (retired) throw new AppError("NOT_READY", 503, "The model was swapped out; retry");
+      inFlight++;
+      try {
+        return await batcher.submit(rows);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) onIdle?.();
+      }
+    },
+    retire() {
+      retired = true;
+      released ??= new Promise<void>((resolve) => {
+        const release = () => {
+          void session.release().finally(resolve);
+        };
+        if (inFlight === 0) release();
+        else onIdle = release;
+      });
+      return released;
+    },
+  };
+  await warmUp(model);
+  return model;
+}
+
+async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
+  try {
+    return await InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
+  } catch (error) {
+    throw invalidModel(`onnxruntime cannot load the model: ${firstLine(errorMessage(error))}`);
+  }
+}
+
+/** Runs one synthetic row so the first real request does not pay for lazy initialisation. */
+async function warmUp(model: OnnxModel): Promise<void> {
+  const row: Row = {};
+  for (const feature of model.signature.features) {
+    row[feature.name] = feature.type === "numeric" ? 0 : (feature.vocabulary?.[0] ?? "");
+  }
+  try {
+    await model.predict([row]);
+  } catch (error) {
+    await model.retire();
+    throw invalidModel(`The model fails on a sample row: ${firstLine(errorMessage(error))}`);
+  }
+}
+
+const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 500);

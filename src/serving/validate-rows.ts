@@ -1,0 +1,72 @@
+// Checks prediction rows against a model's features before anything runs, and
+// reports every bad field at once so a client can fix its request in one go.
+
+import { invalidInput } from "../errors.ts";
+import type { FeatureSignature } from "./model-format.ts";
+
+export type FeatureValue = number | string | null;
+export type Row = Record<string, FeatureValue>;
+
+export interface FieldProblem {
+  row?: number;
+  field: string;
+  problem: string;
+}
+
+const MAX_REPORTED = 50;
+
+/**
+ * Returns the rows typed as feature values, or throws INVALID_INPUT (422) naming each bad field.
+ * `null` means a missing value (imputed by the model); an absent key is an error.
+ */
+export function validateRows(rows: unknown[], features: FeatureSignature[]): Row[] {
+  const problems: FieldProblem[] = [];
+  const known = new Set(features.map((f) => f.name));
+  rows.forEach((row, index) => {
+    const at = rows.length > 1 ? { row: index } : {};
+    if (typeof row !== "object" || row === null || Array.isArray(row)) {
+      problems.push({ ...at, field: "", problem: "must be an object of feature values" });
+      return;
+    }
+    const record = row as Record<string, unknown>;
+    for (const feature of features) {
+      const problem = checkValue(feature, record[feature.name], feature.name in record);
+      if (problem) problems.push({ ...at, field: feature.name, problem });
+    }
+    for (const key of Object.keys(record)) {
+      if (!known.has(key))
+        problems.push({ ...at, field: key, problem: "is not a feature of this model" });
+    }
+  });
+  if (problems.length > 0)
+    throw invalidInput(describe(problems), { fields: problems.slice(0, MAX_REPORTED) });
+  return rows as Row[];
+}
+
+function checkValue(
+  feature: FeatureSignature,
+  value: unknown,
+  present: boolean,
+): string | undefined {
+  if (!present) return "is missing";
+  if (value === null) return undefined;
+  if (feature.type === "numeric") {
+    if (typeof value !== "number") return `must be a number or null, got ${typeName(value)}`;
+    if (!Number.isFinite(value)) return "must be a finite number";
+    return undefined;
+  }
+  if (typeof value !== "string") return `must be a string or null, got ${typeName(value)}`;
+  return undefined;
+}
+
+const typeName = (value: unknown) =>
+  Array.isArray(value) ? "an array" : value === undefined ? "nothing" : `a ${typeof value}`;
+
+function describe(problems: FieldProblem[]): string {
+  const shown = problems.slice(0, 5).map((p) => {
+    const where = p.row === undefined ? "" : `row ${p.row}: `;
+    return p.field ? `${where}feature "${p.field}" ${p.problem}` : `${where}${p.problem}`;
+  });
+  const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : "";
+  return `Invalid input: ${shown.join("; ")}${more}`;
+}
