@@ -107,7 +107,7 @@ export function createRetrainer(deps: {
     });
     const reason =
       champion && !result.championMetrics
-        ? `version ${champion.version} in production could not be scored on this data; challenger promoted`
+        ? `version ${champion.version} in production could not be scored on this data (${result.championError ?? "unknown error"}); challenger promoted`
         : decision.reason;
     const version = registry.createVersion({
       modelName,

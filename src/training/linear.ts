@@ -1,0 +1,326 @@
+// Linear trainers on a dense row-major design matrix (see preprocess.ts):
+// L2-penalised logistic regression (binary sigmoid or multinomial softmax, fitted
+// with L-BFGS, scikit-learn's objective) and ridge regression (closed form).
+
+import { minimizeLbfgs } from "./lbfgs.ts";
+
+/**
+ * Coefficients laid out for the ONNX graph: `coef` is [width, outputs] row-major,
+ * `intercept` is [outputs]. Binary classification has one output (the logit of
+ * class 1); multinomial has one per class.
+ */
+export interface LogisticModel {
+  kind: "logistic";
+  width: number;
+  numClasses: number;
+  coef: Float64Array;
+  intercept: Float64Array;
+}
+
+export interface RidgeModel {
+  kind: "ridge";
+  width: number;
+  coef: Float64Array;
+  intercept: number;
+}
+
+export interface LogisticOptions {
+  /** Inverse penalty strength (default 1). */
+  C?: number;
+  maxIter?: number;
+  tol?: number;
+  /** Relative objective decrease that stops the solver (default scipy's 2.2e-9; 0 turns it off). */
+  ftol?: number;
+  onIteration?: (iteration: number, loss: number) => void;
+}
+
+export interface LogisticFit {
+  model: LogisticModel;
+  iterations: number;
+  converged: boolean;
+  /** Final objective, per row. */
+  loss: number;
+}
+
+/** log(1 + e^z) without overflow. */
+const softplus = (z: number): number =>
+  z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** Penalty 0.5/C·||w||² added to value and gradient; the intercept (after `penalised`) is free. */
+function addPenalty(w: Float64Array, grad: Float64Array, penalised: number, C: number): number {
+  let sq = 0;
+  for (let j = 0; j < penalised; j++) {
+    sq += w[j]! * w[j]!;
+    grad[j] = grad[j]! + w[j]! / C;
+  }
+  return (0.5 * sq) / C;
+}
+
+function scale(grad: Float64Array, factor: number): void {
+  for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! * factor;
+}
+
+/** Mean of (Σ binary log loss + 0.5/C·||w||²); params = [w (width), b]. */
+function binaryObjective(X: Float64Array, width: number, y: Int32Array, C: number) {
+  const n = y.length;
+  return (params: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    const b = params[width]!;
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const row = i * width;
+      let z = b;
+      for (let j = 0; j < width; j++) z += X[row + j]! * params[j]!;
+      const target = y[i] === 1 ? 1 : 0;
+      loss += softplus(z) - target * z;
+      const r = sigmoid(z) - target;
+      for (let j = 0; j < width; j++) grad[j] = grad[j]! + r * X[row + j]!;
+      grad[width] = grad[width]! + r;
+    }
+    loss += addPenalty(params, grad, width, C);
+    scale(grad, 1 / n);
+    return loss / n;
+  };
+}
+
+/** Logits z = x·W + b of one row into `z`; W is [width, K] row-major. */
+function logits(
+  X: Float64Array,
+  row: number,
+  width: number,
+  params: Float64Array,
+  K: number,
+  z: Float64Array,
+) {
+  const bias = width * K;
+  for (let k = 0; k < K; k++) z[k] = params[bias + k]!;
+  for (let j = 0; j < width; j++) {
+    const v = X[row + j]!;
+    if (v === 0) continue;
+    const w = j * K;
+    for (let k = 0; k < K; k++) z[k] = z[k]! + v * params[w + k]!;
+  }
+}
+
+/** Turns logits into probabilities in place; returns log Σ exp(z). */
+function softmaxInPlace(z: Float64Array): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < z.length; k++) max = Math.max(max, z[k]!);
+  let sum = 0;
+  for (let k = 0; k < z.length; k++) {
+    z[k] = Math.exp(z[k]! - max);
+    sum += z[k]!;
+  }
+  for (let k = 0; k < z.length; k++) z[k] = z[k]! / sum;
+  return max + Math.log(sum);
+}
+
+/** Mean of (Σ cross-entropy + 0.5/C·||W||²); params = [W (width×K), b (K)]. */
+function multinomialObjective(X: Float64Array, width: number, y: Int32Array, K: number, C: number) {
+  const n = y.length;
+  const z = new Float64Array(K);
+  return (params: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const row = i * width;
+      logits(X, row, width, params, K, z);
+      const target = y[i]!;
+      const zTarget = z[target]!;
+      loss += softmaxInPlace(z) - zTarget;
+      z[target] = z[target]! - 1;
+      for (let j = 0; j < width; j++) {
+        const v = X[row + j]!;
+        if (v === 0) continue;
+        const w = j * K;
+        for (let k = 0; k < K; k++) grad[w + k] = grad[w + k]! + v * z[k]!;
+      }
+      for (let k = 0; k < K; k++) grad[width * K + k] = grad[width * K + k]! + z[k]!;
+    }
+    loss += addPenalty(params, grad, width * K, C);
+    scale(grad, 1 / n);
+    return loss / n;
+  };
+}
+
+/**
+ * Fits logistic regression on the design matrix `X` (y.length × width) with
+ * class codes `y` in [0, numClasses). Minimises Σ log loss + 0.5/C·||W||²
+ * (scaled by 1/n, which leaves the optimum unchanged), intercept unpenalised.
+ */
+export function fitLogistic(
+  X: Float64Array,
+  width: number,
+  y: Int32Array,
+  numClasses: number,
+  options: LogisticOptions = {},
+): LogisticFit {
+  const { C = 1, maxIter = 100, tol = 1e-4 } = options;
+  if (numClasses < 2)
+    throw new Error(`Logistic regression needs at least 2 classes, got ${numClasses}`);
+  if (y.length === 0) throw new Error("Logistic regression needs at least one training row");
+  const K = numClasses === 2 ? 1 : numClasses;
+  const objective =
+    K === 1 ? binaryObjective(X, width, y, C) : multinomialObjective(X, width, y, K, C);
+  const result = minimizeLbfgs(objective, new Float64Array((width + 1) * K), {
+    maxIter,
+    tol,
+    ftol: options.ftol,
+    onIteration: options.onIteration,
+  });
+  const model: LogisticModel = {
+    kind: "logistic",
+    width,
+    numClasses,
+    coef: result.x.slice(0, width * K),
+    intercept: result.x.slice(width * K),
+  };
+  return { model, iterations: result.iterations, converged: result.converged, loss: result.value };
+}
+
+/** Class probabilities, row-major [n, numClasses] (binary: [1 - p, p]). */
+export function predictLogistic(model: LogisticModel, X: Float64Array): Float64Array {
+  const { width, numClasses } = model;
+  const n = width > 0 ? X.length / width : 0;
+  const out = new Float64Array(n * numClasses);
+  const K = numClasses === 2 ? 1 : numClasses;
+  const params = new Float64Array((width + 1) * K);
+  params.set(model.coef);
+  params.set(model.intercept, width * K);
+  const z = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    logits(X, i * width, width, params, K, z);
+    if (K === 1) {
+      const p = sigmoid(z[0]!);
+      out[2 * i] = 1 - p;
+      out[2 * i + 1] = p;
+    } else {
+      softmaxInPlace(z);
+      out.set(z, i * K);
+    }
+  }
+  return out;
+}
+
+/** Index of the largest probability per row (first one on ties), like ONNX ArgMax. */
+export function argmaxRows(probabilities: Float64Array, numClasses: number): Int32Array {
+  const n = probabilities.length / numClasses;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < numClasses; k++) {
+      if (probabilities[i * numClasses + k]! > probabilities[i * numClasses + best]!) best = k;
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Column means of X, then the centred Gram matrix (upper triangle mirrored) and Xcᵀ(y - ȳ). */
+function centredNormalEquations(X: Float64Array, width: number, y: Float64Array) {
+  const n = y.length;
+  const means = new Float64Array(width);
+  let yMean = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < width; j++) means[j] = means[j]! + X[i * width + j]!;
+    yMean += y[i]!;
+  }
+  for (let j = 0; j < width; j++) means[j] = means[j]! / n;
+  yMean /= n;
+  const gram = new Float64Array(width * width);
+  const rhs = new Float64Array(width);
+  const row = new Float64Array(width);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < width; j++) row[j] = X[i * width + j]! - means[j]!;
+    const r = y[i]! - yMean;
+    for (let a = 0; a < width; a++) {
+      const va = row[a]!;
+      if (va === 0) continue;
+      rhs[a] = rhs[a]! + va * r;
+      for (let b = a; b < width; b++) gram[a * width + b] = gram[a * width + b]! + va * row[b]!;
+    }
+  }
+  for (let a = 0; a < width; a++) {
+    for (let b = 0; b < a; b++) gram[a * width + b] = gram[b * width + a]!;
+  }
+  return { means, yMean, gram, rhs };
+}
+
+/** Solves A·x = b for symmetric positive-definite A (row-major, size m) by Cholesky. */
+export function solveCholesky(A: Float64Array, b: Float64Array): Float64Array {
+  const m = b.length;
+  const L = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * m + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * m + k]! * L[j * m + k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new Error("Matrix is not positive definite (Cholesky pivot ≤ 0)");
+        L[i * m + i] = Math.sqrt(s);
+      } else {
+        L[i * m + j] = s / L[j * m + j]!;
+      }
+    }
+  }
+  const z = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i * m + k]! * z[k]!;
+    z[i] = s / L[i * m + i]!;
+  }
+  const x = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = z[i]!;
+    for (let k = i + 1; k < m; k++) s -= L[k * m + i]! * x[k]!;
+    x[i] = s / L[i * m + i]!;
+  }
+  return x;
+}
+
+/**
+ * Ridge regression: minimises ||y - Xw - b||² + alpha·||w||² with b unpenalised,
+ * by centring X and y and solving (XcᵀXc + alpha·I) w = Xcᵀyc.
+ */
+export function fitRidge(X: Float64Array, width: number, y: Float64Array, alpha = 1): RidgeModel {
+  if (y.length === 0) throw new Error("Ridge regression needs at least one training row");
+  const { means, yMean, gram, rhs } = centredNormalEquations(X, width, y);
+  for (let j = 0; j < width; j++) gram[j * width + j] = gram[j * width + j]! + alpha;
+  let coef: Float64Array;
+  try {
+    coef = solveCholesky(gram, rhs);
+  } catch {
+    throw new Error(`Ridge regression: XᵀX + alpha·I is singular (alpha=${alpha}); use alpha > 0`);
+  }
+  let intercept = yMean;
+  for (let j = 0; j < width; j++) intercept -= means[j]! * coef[j]!;
+  return { kind: "ridge", width, coef, intercept };
+}
+
+/** Predicted values, one per row of X. */
+export function predictRidge(model: RidgeModel, X: Float64Array): Float64Array {
+  const { width } = model;
+  const n = width > 0 ? X.length / width : 0;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = model.intercept;
+    for (let j = 0; j < width; j++) v += X[i * width + j]! * model.coef[j]!;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Ridge objective per row, (||y - Xw - b||² + alpha·||w||²) / n, for the training curve. */
+export function ridgeLoss(
+  model: RidgeModel,
+  X: Float64Array,
+  y: Float64Array,
+  alpha: number,
+): number {
+  const pred = predictRidge(model, X);
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) sum += (y[i]! - pred[i]!) ** 2;
+  for (let j = 0; j < model.width; j++) sum += alpha * model.coef[j]! ** 2;
+  return sum / y.length;
+}

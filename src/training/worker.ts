@@ -1,0 +1,36 @@
+// The training Worker script: receives one `train` message, streams progress
+// events, and answers with exactly one result or error message. Every failure,
+// including a result that cannot be posted, becomes an `error` message.
+
+import { errorMessage } from "../errors.ts";
+import type { WorkerMessageIn, WorkerMessageOut } from "./protocol.ts";
+import { trainModel } from "./train.ts";
+
+function send(message: WorkerMessageOut, transfer: Bun.Transferable[] = []): void {
+  postMessage(message, transfer);
+}
+
+async function handle(message: WorkerMessageIn): Promise<void> {
+  if (message?.type !== "train") {
+    send({ type: "error", message: `Unknown message type "${String(message?.type)}"` });
+    return;
+  }
+  try {
+    const result = await trainModel(message.request, (progress) =>
+      send({ type: "progress", progress }),
+    );
+    send({ type: "result", result }, [result.onnx.buffer as ArrayBuffer]);
+  } catch (error) {
+    send({ type: "error", message: errorMessage(error) });
+  }
+}
+
+addEventListener("message", (event: MessageEvent<WorkerMessageIn>) => {
+  handle(event.data).catch((error: unknown) => {
+    try {
+      send({ type: "error", message: errorMessage(error) });
+    } catch {
+      // Nothing left to report to; the main thread sees the worker close.
+    }
+  });
+});

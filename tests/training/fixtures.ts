@@ -1,0 +1,111 @@
+// Test datasets built directly as `Dataset` objects, from a seeded PRNG so every
+// run sees the same numbers.
+
+import type { Dataset, FeatureColumn, Split, Target } from "../../src/data/dataset.ts";
+
+/** mulberry32: small, fast, deterministic. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal by Box–Muller. */
+export function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+export const numeric = (name: string, values: ArrayLike<number>): FeatureColumn => ({
+  name,
+  type: "numeric",
+  values: Float64Array.from(values),
+});
+
+export const categorical = (
+  name: string,
+  codes: ArrayLike<number>,
+  vocabulary: string[],
+): FeatureColumn => ({
+  name,
+  type: "categorical",
+  codes: Int32Array.from(codes),
+  vocabulary,
+});
+
+export const classes = (name: string, codes: ArrayLike<number>, labels: string[]): Target => ({
+  task: "classification",
+  name,
+  codes: Int32Array.from(codes),
+  classes: labels,
+});
+
+export const values = (name: string, v: ArrayLike<number>): Target => ({
+  task: "regression",
+  name,
+  values: Float64Array.from(v),
+});
+
+export const dataset = (features: FeatureColumn[], target: Target): Dataset => ({
+  rows: target.task === "classification" ? target.codes.length : target.values.length,
+  features,
+  target,
+});
+
+export const allRows = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
+
+/** First `trainShare` of the rows for training, the rest for the holdout. */
+export function splitAt(n: number, trainShare = 0.75): Split {
+  const cut = Math.round(n * trainShare);
+  return {
+    train: Uint32Array.from({ length: cut }, (_, i) => i),
+    test: Uint32Array.from({ length: n - cut }, (_, i) => cut + i),
+  };
+}
+
+export type TaskKind = "binary" | "multiclass" | "regression";
+
+/**
+ * Random mixed data: 3 numeric columns with ~10% NaN, 2 categorical columns with
+ * ~10% missing; the target depends on all of them (plus noise).
+ */
+export function mixedDataset(n: number, kind: TaskKind, seed = 7): Dataset {
+  const random = seeded(seed);
+  const x = [0, 1, 2].map(() => new Float64Array(n));
+  const colour = new Int32Array(n);
+  const size = new Int32Array(n);
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const column of x) column[i] = normal(random) * 3 + 10;
+    colour[i] = Math.floor(random() * 4);
+    size[i] = Math.floor(random() * 3);
+    score[i] =
+      x[0]![i]! -
+      10 -
+      0.5 * (x[1]![i]! - 10) +
+      (colour[i] === 2 ? 2 : 0) -
+      size[i]! +
+      normal(random);
+    for (const column of x) if (random() < 0.1) column[i] = Number.NaN;
+    if (random() < 0.1) colour[i] = -1;
+    if (random() < 0.1) size[i] = -1;
+  }
+  const features = [
+    numeric("a", x[0]!),
+    categorical("colour", colour, ["blue", "green", "red", "yellow"]),
+    numeric("b", x[1]!),
+    categorical("size", size, ["L", "M", "S"]),
+    numeric("c", x[2]!),
+  ];
+  if (kind === "regression") return dataset(features, values("y", score));
+  const codes =
+    kind === "binary"
+      ? Int32Array.from(score, (s) => (s > 0 ? 1 : 0))
+      : Int32Array.from(score, (s) => (s < -1.5 ? 0 : s < 1.5 ? 1 : 2));
+  const labels = kind === "binary" ? ["no", "yes"] : ["low", "mid", "high"];
+  return dataset(features, classes("y", codes, labels));
+}
