@@ -48,6 +48,7 @@ export function createApp(deps: AppDeps) {
     .use(
       swagger({
         path: "/docs",
+        provider: "swagger-ui",
         documentation: {
           info: {
             title: "keel",
