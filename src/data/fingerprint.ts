@@ -2,6 +2,7 @@
 // credentials), the exact bytes (sha256), and what each column was used for.
 // Two runs with the same sha256 and schema trained on the same data.
 
+import { sha256Hex } from "../sha256.ts";
 import type { DataFormat } from "./source.ts";
 import { redactSource } from "./source.ts";
 
@@ -24,10 +25,6 @@ export interface DatasetFingerprint {
   dropped_rows: number;
   columns: string[];
   schema: ColumnUse[];
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 }
 
 export interface FingerprintInput {

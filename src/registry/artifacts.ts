@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AppError } from "../errors.ts";
+import { sha256Hex } from "../sha256.ts";
 
 export interface StoredArtifact {
   /** Path relative to the artifact root. */
@@ -19,9 +20,6 @@ export interface ArtifactStore {
   get(path: string, sha256: string): Promise<Uint8Array>;
   root: string;
 }
-
-export const sha256Hex = (bytes: Uint8Array): string =>
-  new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 
 export function createArtifactStore(root: string): ArtifactStore {
   mkdirSync(root, { recursive: true });

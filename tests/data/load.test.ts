@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { CategoricalColumn, NumericColumn } from "../../src/data/dataset.ts";
-import { sha256Hex } from "../../src/data/fingerprint.ts";
 import { buildDataset, loadDataset } from "../../src/data/load.ts";
+import { sha256Hex } from "../../src/sha256.ts";
 import { csvTable, expectAppError, sampleCsv, table, withTempDir } from "./helpers.ts";
 
 const BUNDLED = "data/seattle-weather.csv";
