@@ -1,7 +1,7 @@
 // The model registry's domain objects and the narrow interface its stores implement.
 // Today one SQLite store; a PostgreSQL one would implement the same interface.
 
-import type { ModelSignature } from "../serving/model-format.ts";
+import type { ModelSignature } from "./model-format.ts";
 
 export type VersionSource = "trained" | "uploaded";
 

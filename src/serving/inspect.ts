@@ -14,7 +14,7 @@ import {
   OUTPUT_NAMES,
   type OutputBinding,
   type TensorElement,
-} from "./model-format.ts";
+} from "../registry/model-format.ts";
 
 const ELEMENTS: Record<number, TensorElement> = {
   1: "float32",

@@ -4,9 +4,9 @@
 
 import { InferenceSession } from "onnxruntime-node";
 import { AppError, errorMessage, invalidModel } from "../errors.ts";
+import type { ModelSignature } from "../registry/model-format.ts";
 import { createBatcher } from "./batcher.ts";
 import { type InspectedModel, inspectOnnx } from "./inspect.ts";
-import type { ModelSignature } from "./model-format.ts";
 import { decodeOutputs, encodeRows, type Prediction } from "./tensors.ts";
 import type { Row } from "./validate-rows.ts";
 

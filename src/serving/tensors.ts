@@ -2,7 +2,7 @@
 // the model's output tensors back into predictions.
 
 import { Tensor } from "onnxruntime-node";
-import type { ModelSignature, TensorElement } from "./model-format.ts";
+import type { ModelSignature, TensorElement } from "../registry/model-format.ts";
 import type { Row } from "./validate-rows.ts";
 
 export interface Prediction {

@@ -2,7 +2,7 @@
 // reports every bad field at once so a client can fix its request in one go.
 
 import { invalidInput } from "../errors.ts";
-import type { FeatureSignature } from "./model-format.ts";
+import type { FeatureSignature } from "../registry/model-format.ts";
 
 export type FeatureValue = number | string | null;
 export type Row = Record<string, FeatureValue>;

@@ -7,7 +7,7 @@
 // The design-matrix column order is preprocess.ts's: numerics, then categoricals.
 
 import type { onnx } from "onnx-proto";
-import { type KeelModelMetadata, OUTPUT_NAMES, toMetadataProps } from "../serving/model-format.ts";
+import { type KeelModelMetadata, OUTPUT_NAMES, toMetadataProps } from "../registry/model-format.ts";
 import type { LogisticModel, RidgeModel } from "./linear.ts";
 import {
   attr,

@@ -4,7 +4,7 @@
 
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import type { Dataset } from "../data/dataset.ts";
-import { OUTPUT_NAMES } from "../serving/model-format.ts";
+import { OUTPUT_NAMES } from "../registry/model-format.ts";
 
 export const PARITY_LIMIT = 1e-5;
 

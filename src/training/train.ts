@@ -4,8 +4,8 @@
 
 import type { Dataset, Split } from "../data/dataset.ts";
 import { errorMessage } from "../errors.ts";
-import { evaluateOnnxModel } from "../serving/evaluate.ts";
-import type { FeatureSignature, KeelModelMetadata } from "../serving/model-format.ts";
+import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
+import { evaluateOnnxModel } from "./evaluate-onnx.ts";
 import { exportLinear } from "./export-linear.ts";
 import {
   argmaxRows,

@@ -32,6 +32,34 @@ describe("keel serve as a process", () => {
     }
   }, 60_000);
 
+  test("SIGTERM during a training run stops within the timeout and marks the run failed", async () => {
+    const home = tempHome();
+    const big = writeLargeWeatherCsv(home, 300_000);
+    const keel = await spawnKeel(home, { KEEL_SHUTDOWN_TIMEOUT_S: "5" });
+    await ready(keel);
+    const { run_id } = await (await keel.request("POST", "/trigger", { data_url: big })).json();
+    await waitFor(async () => {
+      const run = await (await keel.request("GET", `/runs/${run_id}`)).json();
+      return run.progress?.stage ? true : undefined;
+    }, "the run to be training");
+    const started = Date.now();
+    keel.proc.kill("SIGTERM");
+    expect(await keel.proc.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const db = openStore(join(home, "keel.db"));
+    const run = db
+      .query<{ status: string; reason: string }, [string]>(
+        "SELECT status, reason FROM runs WHERE id = ?",
+      )
+      .get(run_id);
+    db.close();
+    expect(run).toEqual({
+      status: "failed",
+      reason: "interrupted: keel was shut down during the run",
+    });
+  }, 60_000);
+
   test("SIGKILL in the middle of a training run leaves a consistent registry; the run is marked failed", async () => {
     const home = tempHome();
     const big = writeLargeWeatherCsv(home, 300_000);

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { InferenceSession } from "onnxruntime-node";
 import type { Dataset } from "../../src/data/dataset.ts";
-import { METADATA_KEYS, OUTPUT_NAMES } from "../../src/serving/model-format.ts";
+import { METADATA_KEYS, OUTPUT_NAMES } from "../../src/registry/model-format.ts";
 import { exportLinear } from "../../src/training/export-linear.ts";
 import {
   fitLogistic,

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { InferenceSession } from "onnxruntime-node";
 import type { Dataset } from "../../src/data/dataset.ts";
-import { METADATA_KEYS } from "../../src/serving/model-format.ts";
+import { METADATA_KEYS } from "../../src/registry/model-format.ts";
 import { readMetadataProps } from "../../src/training/onnx-builder.ts";
 import { buildFeeds } from "../../src/training/parity.ts";
 import type { TrainOptions, TrainProgress } from "../../src/training/protocol.ts";

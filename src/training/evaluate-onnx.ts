@@ -3,9 +3,9 @@
 
 import type { Dataset } from "../data/dataset.ts";
 import { datasetRows } from "../data/rows.ts";
-import { classificationMetrics, regressionMetrics } from "../training/metrics.ts";
-import { loadOnnxModel } from "./onnx-model.ts";
-import { validateRows } from "./validate-rows.ts";
+import { loadOnnxModel } from "../serving/onnx-model.ts";
+import { validateRows } from "../serving/validate-rows.ts";
+import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 
 export async function evaluateOnnxModel(
   bytes: Uint8Array,
