@@ -52,7 +52,7 @@ export function decidePromotion(input: {
   const lowerIsBetter = LOWER_IS_BETTER.has(metric);
   const slack = Math.abs(theirs) * tolerance;
   const promote = lowerIsBetter ? mine <= theirs + slack : mine >= theirs - slack;
-  const compare = `${metric} ${fmt(mine)} vs ${fmt(theirs)} for version ${champion.version} (tolerance ${tolerance * 100}%)`;
+  const compare = `${metric} ${fmt(mine)} vs ${fmt(theirs)} for version ${champion.version} (tolerance ${fmt(tolerance * 100)}%)`;
   return {
     promote,
     metric,

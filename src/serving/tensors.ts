@@ -17,15 +17,17 @@ export function encodeRows(signature: ModelSignature, rows: Row[]): Feeds {
   const binding = signature.inputs;
   if (binding.layout === "matrix") {
     const width = signature.features.length;
-    const data = allocate(binding.element, n * width) as Float32Array | Float64Array;
+    const data = allocate(binding.element, n * width);
     for (let r = 0; r < n; r++) {
       const row = rows[r]!;
       for (let c = 0; c < width; c++) {
         const value = row[signature.features[c]!.name];
-        data[r * width + c] = typeof value === "number" ? value : Number.NaN;
+        setNumber(data, r * width + c, typeof value === "number" ? value : null);
       }
     }
-    return { [binding.name]: new Tensor(binding.element as "float32", data, [n, width]) };
+    return {
+      [binding.name]: new Tensor(binding.element as "float32", data as Float32Array, [n, width]),
+    };
   }
   const feeds: Feeds = {};
   for (const input of binding.tensors) {

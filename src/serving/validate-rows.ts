@@ -59,8 +59,12 @@ function checkValue(
   return undefined;
 }
 
-const typeName = (value: unknown) =>
-  Array.isArray(value) ? "an array" : value === undefined ? "nothing" : `a ${typeof value}`;
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === undefined) return "nothing";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
 
 function describe(problems: FieldProblem[]): string {
   const shown = problems.slice(0, 5).map((p) => {

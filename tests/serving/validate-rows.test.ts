@@ -1,0 +1,87 @@
+// validateRows reports every bad field of every row at once, and takes null as
+// a missing value.
+
+import { describe, expect, test } from "bun:test";
+import type { FeatureSignature } from "../../src/registry/model-format.ts";
+import { type FieldProblem, validateRows } from "../../src/serving/validate-rows.ts";
+import { caughtAppError } from "../helpers/app-error.ts";
+
+const features: FeatureSignature[] = [
+  { name: "temp_max", type: "numeric" },
+  { name: "temp_min", type: "numeric" },
+  { name: "weather", type: "categorical", vocabulary: ["rain", "sun"] },
+];
+
+const fieldsOf = async (rows: unknown[]) => {
+  const error = await caughtAppError(() => validateRows(rows, features));
+  expect(error.status).toBe(422);
+  expect(error.code).toBe("INVALID_INPUT");
+  return { message: error.message, fields: (error.details as { fields: FieldProblem[] }).fields };
+};
+
+describe("validateRows", () => {
+  test("accepts well-typed rows and returns them", () => {
+    const rows = [{ temp_max: 12.5, temp_min: 3, weather: "rain" }];
+    expect(validateRows(rows, features)).toEqual(rows);
+  });
+
+  test("accepts null as a missing value of any feature", () => {
+    const rows = [{ temp_max: null, temp_min: 3, weather: null }];
+    expect(validateRows(rows, features)).toEqual(rows);
+  });
+
+  test("accepts a category the model never saw", () => {
+    expect(() =>
+      validateRows([{ temp_max: 1, temp_min: 0, weather: "hail" }], features),
+    ).not.toThrow();
+  });
+
+  test("names every missing, extra, wrongly typed and non-finite field", async () => {
+    const { fields, message } = await fieldsOf([{ temp_max: "warm", weather: 3, humidity: 0.4 }]);
+    expect(fields).toEqual([
+      { field: "temp_max", problem: "must be a number or null, got a string" },
+      { field: "temp_min", problem: "is missing" },
+      { field: "weather", problem: "must be a string or null, got a number" },
+      { field: "humidity", problem: "is not a feature of this model" },
+    ]);
+    expect(message).toContain('feature "temp_min" is missing');
+    expect(message).toContain('feature "humidity" is not a feature of this model');
+  });
+
+  test.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    "refuses the non-finite number %p",
+    async (value) => {
+      const { fields } = await fieldsOf([{ temp_max: value, temp_min: 0, weather: "sun" }]);
+      expect(fields).toEqual([{ field: "temp_max", problem: "must be a finite number" }]);
+    },
+  );
+
+  test("names booleans, arrays and objects by their type", async () => {
+    const { fields } = await fieldsOf([{ temp_max: true, temp_min: [1], weather: { a: 1 } }]);
+    expect(fields.map((f) => f.problem)).toEqual([
+      "must be a number or null, got a boolean",
+      "must be a number or null, got an array",
+      "must be a string or null, got an object",
+    ]);
+  });
+
+  test("in a batch, each problem carries its row index", async () => {
+    const { fields, message } = await fieldsOf([
+      { temp_max: 1, temp_min: 0, weather: "sun" },
+      { temp_max: 1, weather: "sun" },
+      "not a row",
+    ]);
+    expect(fields).toEqual([
+      { row: 1, field: "temp_min", problem: "is missing" },
+      { row: 2, field: "", problem: "must be an object of feature values" },
+    ]);
+    expect(message).toContain('row 1: feature "temp_min" is missing');
+  });
+
+  test("reports at most 50 fields but says how many more there were in the message", async () => {
+    const rows = Array.from({ length: 30 }, () => ({ weather: "sun" }));
+    const { fields, message } = await fieldsOf(rows);
+    expect(fields).toHaveLength(50);
+    expect(message).toContain("(and 55 more)");
+  });
+});
