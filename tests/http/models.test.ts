@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { skl2onnxClassifier, zipMapClassifier } from "../helpers/onnx-models.ts";
 import {
   ADMIN_TOKEN,
   SAMPLE_ROW,
@@ -109,6 +110,26 @@ describe("uploading a model", () => {
     expect((await (await keel.get("/models/weather/versions")).json()).versions.length).toBe(
       before,
     );
+  });
+
+  test("a skl2onnx classifier exported with ZipMap is refused with how to export it instead", async () => {
+    const res = await upload(zipMapClassifier());
+    expect(res.status).toBe(422);
+    const { error } = await res.json();
+    expect(error.code).toBe("INVALID_MODEL");
+    expect(error.message).toContain("'zipmap': False");
+  });
+
+  test("a skl2onnx classifier exported without ZipMap is registered and its signature read", async () => {
+    const res = await upload(skl2onnxClassifier({ bias: 0.5 }), "external");
+    expect(res.status).toBe(201);
+    const version = await res.json();
+    expect(version.signature.features.map((f: { name: string }) => f.name)).toEqual([
+      "x0",
+      "x1",
+      "x2",
+    ]);
+    expect(version.signature.task).toBe("classification");
   });
 
   test("uploading needs the admin token", async () => {
