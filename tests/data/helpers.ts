@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DataFormat } from "../../src/data/source.ts";
 import { parseTable, type RawTable } from "../../src/data/table.ts";
-import { AppError, type ErrorCode } from "../../src/errors.ts";
+import type { AppError, ErrorCode } from "../../src/errors.ts";
+import { caughtAppError } from "../helpers/app-error.ts";
 
 export const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -15,23 +16,12 @@ export const csvTable = (text: string): RawTable => parseTable(bytes(text), "csv
 export const table = (text: string, format: DataFormat = "csv"): RawTable =>
   parseTable(bytes(text), format, `test.${format}`);
 
-/** Runs `action` and returns the AppError it throws or rejects with, failing otherwise. */
-export async function appError(action: () => unknown): Promise<AppError> {
-  try {
-    await action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("expected an AppError, but nothing was thrown");
-}
-
 export async function expectAppError(
   action: () => unknown,
   code: ErrorCode,
   message: RegExp | string,
 ): Promise<AppError> {
-  const error = await appError(action);
+  const error = await caughtAppError(action);
   expect(error.code).toBe(code);
   expect(error.status).toBe(422);
   expect(error.message).toMatch(message);

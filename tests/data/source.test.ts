@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadDataset } from "../../src/data/load.ts";
 import { detectFormat, readSource, redactSource } from "../../src/data/source.ts";
-import { appError, bytes, expectAppError, sampleCsv, withTempDir } from "./helpers.ts";
+import { caughtAppError as appError } from "../helpers/app-error.ts";
+import { bytes, expectAppError, sampleCsv, withTempDir } from "./helpers.ts";
 
 const CSV = sampleCsv(12);
 let server: ReturnType<typeof Bun.serve>;

@@ -3,17 +3,9 @@
 
 import type { Dataset, FeatureColumn, Split, Target } from "../../src/data/dataset.ts";
 
-/** mulberry32: small, fast, deterministic. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom as seeded } from "../../src/data/random.ts";
+
+export { seeded };
 
 /** Standard normal by Box–Muller. */
 export function normal(random: () => number): number {
