@@ -17,6 +17,7 @@ import { authorizeAdmin } from "./auth.ts";
 import { errorBody, logUnexpected, toAppError } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { modelRoutes } from "./models.ts";
+import { openInferenceRoutes } from "./open-inference.ts";
 import { predictRoutes } from "./predict.ts";
 import { runRoutes } from "./runs.ts";
 
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps) {
         maxBodyBytes: config.maxBodyBytes,
       }),
     )
+    .use(openInferenceRoutes({ slot: deps.slot, metrics }))
     .use(runRoutes({ tracking: deps.tracking }))
     .use(adminRoutes({ deployment: deps.deployment, retrainer: deps.retrainer, admin }))
     .get(
