@@ -8,7 +8,7 @@
 
 import type { onnx } from "onnx-proto";
 import { type KeelModelMetadata, OUTPUT_NAMES, toMetadataProps } from "../registry/model-format.ts";
-import type { LogisticModel, RidgeModel } from "./linear.ts";
+import type { LogisticModel } from "./logistic.ts";
 import {
   attr,
   doubleTensor,
@@ -20,6 +20,7 @@ import {
   valueInfo,
 } from "./onnx-builder.ts";
 import type { Preprocessor } from "./preprocess.ts";
+import type { RidgeModel } from "./ridge.ts";
 
 export interface LinearExport {
   prep: Preprocessor;

@@ -7,20 +7,12 @@ import { errorMessage } from "../errors.ts";
 import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
 import { evaluateOnnxModel } from "./evaluate-onnx.ts";
 import { exportLinear } from "./export-linear.ts";
-import {
-  argmaxRows,
-  fitLogistic,
-  fitRidge,
-  type LogisticModel,
-  predictLogistic,
-  predictRidge,
-  type RidgeModel,
-  ridgeLoss,
-} from "./linear.ts";
+import { argmaxRows, fitLogistic, type LogisticModel, predictLogistic } from "./logistic.ts";
 import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 import { onnxParity, PARITY_LIMIT } from "./parity.ts";
 import { fitPreprocessor, type Preprocessor, transform } from "./preprocess.ts";
 import type { ParamValue, TrainProgress, TrainRequest, TrainResult } from "./protocol.ts";
+import { fitRidge, predictRidge, type RidgeModel, ridgeLoss } from "./ridge.ts";
 
 type Progress = (event: TrainProgress) => void;
 

@@ -6,17 +6,11 @@ import { InferenceSession } from "onnxruntime-node";
 import type { Dataset } from "../../src/data/dataset.ts";
 import { METADATA_KEYS, OUTPUT_NAMES } from "../../src/registry/model-format.ts";
 import { exportLinear } from "../../src/training/export-linear.ts";
-import {
-  fitLogistic,
-  fitRidge,
-  type LogisticModel,
-  predictLogistic,
-  predictRidge,
-  type RidgeModel,
-} from "../../src/training/linear.ts";
+import { fitLogistic, type LogisticModel, predictLogistic } from "../../src/training/logistic.ts";
 import { decodeModel, readMetadataProps } from "../../src/training/onnx-builder.ts";
 import { buildFeeds, onnxParity } from "../../src/training/parity.ts";
 import { fitPreprocessor, type Preprocessor, transform } from "../../src/training/preprocess.ts";
+import { fitRidge, predictRidge, type RidgeModel } from "../../src/training/ridge.ts";
 import { allRows, categorical, mixedDataset, numeric, type TaskKind } from "./fixtures.ts";
 
 const metadataOf = (d: Dataset, algorithm: string) => ({

@@ -3,14 +3,9 @@
 // sklearn 1.2.1's LogisticRegression itself stops ~3e-6 away, at scipy's ftol).
 
 import { describe, expect, test } from "bun:test";
-import {
-  argmaxRows,
-  fitLogistic,
-  fitRidge,
-  predictLogistic,
-  predictRidge,
-} from "../../src/training/linear.ts";
+import { argmaxRows, fitLogistic, predictLogistic } from "../../src/training/logistic.ts";
 import { accuracy } from "../../src/training/metrics.ts";
+import { fitRidge, predictRidge } from "../../src/training/ridge.ts";
 import { normal, seeded } from "./fixtures.ts";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
