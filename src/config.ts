@@ -2,6 +2,7 @@
 // default. A bad value stops start-up with the variable's name in the message.
 
 import { join, resolve } from "node:path";
+import { Cron } from "croner";
 
 export const BUNDLED_DATA = resolve(import.meta.dir, "../data/seattle-weather.csv");
 
@@ -72,7 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
     timeColumn: text(env, "KEEL_TIME_COLUMN"),
     modelName: modelName(env),
     serveAlias: text(env, "KEEL_SERVE_ALIAS") ?? "prod",
-    retrainCron: text(env, "KEEL_RETRAIN_CRON"),
+    retrainCron: cron(env, "KEEL_RETRAIN_CRON"),
     adminToken: text(env, "KEEL_ADMIN_TOKEN"),
     insecureAdmin: flag(env, "KEEL_INSECURE_ADMIN"),
     maxBodyBytes: integer(env, "KEEL_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, 2 ** 31),
@@ -123,6 +124,19 @@ function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback:
     throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function cron(env: Env, name: string): string | undefined {
+  const expression = text(env, name);
+  if (expression === undefined) return undefined;
+  try {
+    new Cron(expression, { paused: true }).stop();
+  } catch (error) {
+    throw new ConfigError(
+      `${name} is not a valid cron expression ("${expression}"): ${(error as Error).message}`,
+    );
+  }
+  return expression;
 }
 
 function modelName(env: Env): string | undefined {
