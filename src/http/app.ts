@@ -88,8 +88,7 @@ export function createApp(deps: AppDeps) {
       const seconds = (performance.now() - entry.start) / 1000;
       const status = typeof set.status === "number" ? set.status : 200;
       const label = route || "unmatched";
-      metrics.httpRequests.inc({ method: request.method, route: label, status: String(status) });
-      metrics.httpDuration.observe({ method: request.method, route: label }, seconds);
+      metrics.observeRequest(request.method, label, status, seconds);
       if (config.logRequests) {
         logger.info("http.request", {
           request_id: entry.id,

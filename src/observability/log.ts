@@ -31,7 +31,7 @@ export function createLogger(options: { level: LogLevel; write?: (text: string) 
 
   const log = (level: LogLevel, event: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;
-    buffer += `${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`;
+    buffer += line(level, event, fields);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
@@ -45,6 +45,33 @@ export function createLogger(options: { level: LogLevel; write?: (text: string) 
     error: (event, fields) => log("error", event, fields),
     flush,
   };
+}
+
+/**
+ * `JSON.stringify({ time, level, event, ...fields })` plus a newline, without building the
+ * merged object: this runs once per request.
+ */
+function line(level: LogLevel, event: string, fields: LogFields | undefined): string {
+  const time = timestamp();
+  if (fields !== undefined && ("time" in fields || "level" in fields || "event" in fields)) {
+    return `${JSON.stringify({ time, level, event, ...fields })}\n`;
+  }
+  const head = `{"time":"${time}","level":"${level}","event":${JSON.stringify(event)}`;
+  const rest = fields === undefined ? "{}" : JSON.stringify(fields);
+  return rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`;
+}
+
+let lastMs = Number.NaN;
+let lastTime = "";
+
+/** `new Date().toISOString()`, formatted once per millisecond. */
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = new Date(now).toISOString();
+  }
+  return lastTime;
 }
 
 /** A logger that drops everything, for tests and library use. */

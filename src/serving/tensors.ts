@@ -93,10 +93,8 @@ export function decodeOutputs(
     const probabilities = probs
       ? rowProbabilities(probs.data as Float32Array, row, classes)
       : undefined;
-    predictions[i] = {
-      prediction: labelOf(labels, row, classes, binding.labelIsIndex, probabilities),
-      ...(probabilities ? { probabilities } : {}),
-    };
+    const prediction = labelOf(labels, row, classes, binding.labelIsIndex, probabilities);
+    predictions[i] = probabilities ? { prediction, probabilities } : { prediction };
   }
   return predictions;
 }
