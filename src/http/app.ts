@@ -5,6 +5,7 @@ import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import type { Config } from "../config.ts";
 import { AppError } from "../errors.ts";
+import { createIdGenerator } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   const state = new WeakMap<Request, RequestState>();
   const admin = (headers: Headers) => authorizeAdmin(headers, config);
   const startedAt = Date.now();
+  const nextRequestId = createIdGenerator();
 
   return new Elysia({ name: "keel" })
     .use(
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps) {
     )
     .onRequest(({ request, set }) => {
       const given = request.headers.get("x-request-id");
-      const id = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      const id = given && REQUEST_ID.test(given) ? given : nextRequestId();
       state.set(request, { id, start: performance.now() });
       set.headers["x-request-id"] = id;
       const declared = Number(request.headers.get("content-length") ?? "0");

@@ -61,7 +61,7 @@ export function openInferenceRoutes(options: { slot: ModelSlot; metrics: Metrics
         const rows = v2InputsToRows(body.inputs, model.signature.features);
         const result = await slot.predict(rows);
         const { name, version } = result.model.identity;
-        metrics.predictions.inc({ model: name, version: String(version) }, rows.length);
+        metrics.countPredictions(name, version, rows.length);
         return {
           model_name: name,
           model_version: String(version),

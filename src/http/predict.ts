@@ -3,6 +3,7 @@
 import { Elysia, t } from "elysia";
 import type { OpenAPIV3 } from "openapi-types";
 import { AppError, badRequest } from "../errors.ts";
+import { createIdGenerator } from "../observability/ids.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import { readJson } from "./body.ts";
@@ -32,6 +33,7 @@ type PredictAnswer = typeof PredictAnswer.static;
 
 export function predictRoutes(options: PredictRouteOptions) {
   const { slot, metrics } = options;
+  const nextId = createIdGenerator();
   return new Elysia({ name: "predict" }).post(
     "/predict",
     async ({ request }): Promise<PredictAnswer> => {
@@ -39,8 +41,8 @@ export function predictRoutes(options: PredictRouteOptions) {
       const { rows, batch } = rowsOf(body, options.maxBatchRows);
       const { model, predictions } = await slot.predict(rows);
       const { name, version } = model.identity;
-      metrics.predictions.inc({ model: name, version: String(version) }, rows.length);
-      const ids = predictions.map(() => crypto.randomUUID());
+      metrics.countPredictions(name, version, rows.length);
+      const ids = predictions.map(() => nextId());
       if (batch) return { predictions, model: { name, version }, prediction_ids: ids };
       return { ...predictions[0]!, model: { name, version }, prediction_id: ids[0]! };
     },

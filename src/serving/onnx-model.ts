@@ -78,7 +78,13 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOptions): Pr
 
 async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
   try {
-    return await InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
+    // One thread per session: tabular models are small, a run takes microseconds, and an
+    // intra-op pool would spin on the core that HTTP and the training worker need.
+    return await InferenceSession.create(bytes, {
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
   } catch (error) {
     throw invalidModel(`onnxruntime cannot load the model: ${firstLine(errorMessage(error))}`);
   }

@@ -20,7 +20,7 @@ describe("POST /predict", () => {
     expect(probabilities).toHaveLength(5);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(body.model).toEqual({ name: "weather", version: 1 });
-    expect(body.prediction_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.prediction_id).toMatch(/^[0-9a-f]{16}-[0-9a-z]{6,}$/);
   });
 
   test("a batch of instances answers one prediction and one id per row, in order", async () => {
@@ -120,7 +120,7 @@ describe("POST /predict", () => {
     const ok = await keel.post("/predict", SAMPLE_ROW, { "x-request-id": "abc-123" });
     expect(ok.headers.get("x-request-id")).toBe("abc-123");
     const bad = await keel.post("/predict", "{");
-    expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f]{16}-[0-9a-z]{6,}$/);
     const missing = await keel.get("/no-such-route");
     expect(missing.status).toBe(404);
     expect(missing.headers.get("x-request-id")).toBeTruthy();
