@@ -4,7 +4,8 @@
 // Every outcome lands on the run; nothing here ever touches the slot unless a
 // new version loaded and ran.
 
-import { loadDataset } from "../data/load.ts";
+import type { Split, Task } from "../data/dataset.ts";
+import { type LoadedDataset, loadDataset } from "../data/load.ts";
 import type { DatasetSpec } from "../data/spec.ts";
 import { stratifiedSplit } from "../data/split.ts";
 import { errorMessage } from "../errors.ts";
@@ -60,16 +61,7 @@ export function createRetrainer(deps: {
 
   const execute = async (run: Run, options: TriggerOptions, signal: AbortSignal): Promise<void> => {
     const champion = registry.findVersionByAlias(modelName, deployment.serveAlias);
-    const source = options.dataUrl ?? settings.dataUrl;
-    const loaded = await loadDataset({
-      source,
-      spec: options.dataUrl ? undefined : settings.spec,
-      target: settings.target ?? champion?.signature.target,
-      timeColumn: settings.timeColumn,
-      features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
-    });
-    tracking.logDataset(run.id, { ...loaded.fingerprint });
-    checkCompatible(champion, loaded.spec.target, loaded.spec.task);
+    const loaded = await loadData(run, options, champion);
     const split = stratifiedSplit(loaded.dataset.target, settings.testFraction, settings.seed);
     tracking.logParams(run.id, {
       algorithm: "linear",
@@ -78,6 +70,60 @@ export function createRetrainer(deps: {
       champion_version: champion?.version ?? null,
       ...loaded.spec.params,
     });
+    const result = await train(run, loaded, split, champion, signal);
+    recordResult(run.id, result);
+    const verdict = judge(champion, loaded.spec.task, result);
+    const version = registry.createVersion({
+      modelName,
+      onnx: result.onnx,
+      signature: inspectOnnx(result.onnx).signature,
+      metrics: result.metrics,
+      algorithm: result.algorithm,
+      runId: run.id,
+      source: "trained",
+    });
+    if (verdict.promote) {
+      await deployment.setAlias(
+        modelName,
+        deployment.serveAlias,
+        version.version,
+        `run:${run.id}`,
+        verdict.reason,
+      );
+    }
+    finish(run, {
+      status: verdict.promote ? "succeeded" : "rejected",
+      version: version.version,
+      decision: verdict.promote ? "promoted" : "rejected",
+      reason: verdict.reason,
+    });
+  };
+
+  /** Loads the data, holding it to the features, target and task of the model in production. */
+  const loadData = async (
+    run: Run,
+    options: TriggerOptions,
+    champion: ModelVersion | undefined,
+  ) => {
+    const loaded = await loadDataset({
+      source: options.dataUrl ?? settings.dataUrl,
+      spec: options.dataUrl ? undefined : settings.spec,
+      target: settings.target ?? champion?.signature.target,
+      timeColumn: settings.timeColumn,
+      features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
+    });
+    tracking.logDataset(run.id, { ...loaded.fingerprint });
+    checkCompatible(champion, loaded.spec.target, loaded.spec.task);
+    return loaded;
+  };
+
+  const train = async (
+    run: Run,
+    loaded: LoadedDataset,
+    split: Split,
+    champion: ModelVersion | undefined,
+    signal: AbortSignal,
+  ): Promise<TrainResult> => {
     const outcome = await runTraining(
       {
         dataset: loaded.dataset,
@@ -94,45 +140,22 @@ export function createRetrainer(deps: {
       { onProgress: progressRecorder(run.id), signal, timeoutMs: settings.trainTimeoutMs },
     );
     if (!outcome.ok) throw new RunFailure(`Training failed: ${outcome.error}`);
-    const result = outcome.value;
-    recordResult(run.id, result);
-    const decision = decidePromotion({
-      task: loaded.spec.task,
-      challenger: result.metrics,
-      champion:
-        champion && result.championMetrics
-          ? { version: champion.version, metrics: result.championMetrics }
-          : undefined,
-      tolerance: settings.promoteTolerance,
-    });
-    const reason =
-      champion && !result.championMetrics
-        ? `version ${champion.version} in production could not be scored on this data (${result.championError ?? "unknown error"}); challenger promoted`
-        : decision.reason;
-    const version = registry.createVersion({
-      modelName,
-      onnx: result.onnx,
-      signature: inspectOnnx(result.onnx).signature,
-      metrics: result.metrics,
-      algorithm: result.algorithm,
-      runId: run.id,
-      source: "trained",
-    });
-    const promote = decision.promote || !result.championMetrics;
-    if (promote) {
-      await deployment.setAlias(
-        modelName,
-        deployment.serveAlias,
-        version.version,
-        `run:${run.id}`,
-        reason,
-      );
+    return outcome.value;
+  };
+
+  /** The gate's verdict; a champion that cannot be scored on the new data is replaced. */
+  const judge = (champion: ModelVersion | undefined, task: Task, result: TrainResult) => {
+    if (champion && !result.championMetrics) {
+      return {
+        promote: true,
+        reason: `version ${champion.version} in production could not be scored on this data (${result.championError ?? "unknown error"}); challenger promoted`,
+      };
     }
-    finish(run, {
-      status: promote ? "succeeded" : "rejected",
-      version: version.version,
-      decision: promote ? "promoted" : "rejected",
-      reason,
+    return decidePromotion({
+      task,
+      challenger: result.metrics,
+      champion: champion && { version: champion.version, metrics: result.championMetrics! },
+      tolerance: settings.promoteTolerance,
     });
   };
 
