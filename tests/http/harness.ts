@@ -1,7 +1,7 @@
 // Starts the real keel (HTTP on a random port, SQLite and artifacts in a temp
 // dir, real training) for tests, and offers small request helpers.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
@@ -43,6 +43,10 @@ export async function startTestKeel(
   return {
     ...keel,
     home,
+    stop: async () => {
+      await keel.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
     get: (path, headers) => request("GET", path, undefined, headers),
     post: (path, body, headers) => request("POST", path, body, headers),
     admin: (method, path, body) =>
@@ -50,6 +54,7 @@ export async function startTestKeel(
   };
 }
 
+/** A fresh state directory; `startTestKeel`'s stop() removes the one it runs on. */
 export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "keel-test-"));
 }

@@ -1,9 +1,19 @@
-import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openStore } from "../../src/store/sqlite.ts";
 import { SAMPLE_ROW, tempHome, waitFor, writeLargeWeatherCsv } from "../http/harness.ts";
 import { type KeelProcess, spawnKeel } from "./process.ts";
+
+const homes: string[] = [];
+const newHome = () => {
+  const home = tempHome();
+  homes.push(home);
+  return home;
+};
+afterAll(() => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+});
 
 const ready = (keel: KeelProcess) =>
   waitFor(async () => {
@@ -13,7 +23,7 @@ const ready = (keel: KeelProcess) =>
 
 describe("keel serve as a process", () => {
   test("a second start reuses the registry and serves prod without training", async () => {
-    const home = tempHome();
+    const home = newHome();
     const first = await spawnKeel(home);
     expect((await ready(first)).model).toEqual({ name: "weather", version: 1 });
     first.proc.kill("SIGTERM");
@@ -33,7 +43,7 @@ describe("keel serve as a process", () => {
   }, 60_000);
 
   test("SIGTERM during a training run stops within the timeout and marks the run failed", async () => {
-    const home = tempHome();
+    const home = newHome();
     const big = writeLargeWeatherCsv(home, 300_000);
     const keel = await spawnKeel(home, { KEEL_SHUTDOWN_TIMEOUT_S: "5" });
     await ready(keel);
@@ -61,7 +71,7 @@ describe("keel serve as a process", () => {
   }, 60_000);
 
   test("SIGKILL in the middle of a training run leaves a consistent registry; the run is marked failed", async () => {
-    const home = tempHome();
+    const home = newHome();
     const big = writeLargeWeatherCsv(home, 300_000);
     const first = await spawnKeel(home);
     await ready(first);
