@@ -90,6 +90,10 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
   app.listen({
     port: config.port,
     hostname: config.host,
+    // Elysia turns SO_REUSEPORT on, which lets a second keel on the same port start
+    // silently and take half the traffic; a port in use must be an error instead.
+    reusePort: false,
+    development: false,
     // Our own limit answers a JSON 413; Bun's is only the backstop for bodies without a length.
     maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
   });

@@ -42,6 +42,23 @@ describe("keel serve as a process", () => {
     }
   }, 60_000);
 
+  test("a second keel on a port already in use exits with an error instead of sharing it", async () => {
+    const first = await spawnKeel(newHome());
+    try {
+      const port = new URL(first.url).port;
+      const second = Bun.spawn([process.execPath, "src/cli.ts", "serve"], {
+        env: { ...process.env, KEEL_HOME: newHome(), PORT: port, KEEL_HOST: "127.0.0.1" },
+        stdout: "ignore",
+        stderr: "pipe",
+      });
+      expect(await second.exited).toBe(1);
+      expect(await new Response(second.stderr).text()).toContain(`port ${port} in use`);
+    } finally {
+      first.proc.kill("SIGTERM");
+      await first.proc.exited;
+    }
+  }, 30_000);
+
   test("SIGTERM during a training run stops within the timeout and marks the run failed", async () => {
     const home = newHome();
     const big = writeLargeWeatherCsv(home, 300_000);
