@@ -1,9 +1,13 @@
-// Structured logs: one JSON line per event on stdout. Lines are buffered and
-// written once per event-loop turn so logging every request stays cheap.
+// Structured logs: one JSON line per event on stdout. Info and debug lines are
+// buffered and written together at most every FLUSH_MS (or once 64 KiB are
+// waiting): one write per request turn measured as a fifth of /predict's
+// throughput. Warnings and errors are written at the next turn.
 
 import type { LogLevel } from "../config.ts";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const FLUSH_MS = 100;
+const FLUSH_BYTES = 64 * 1024;
 
 export type LogFields = Record<string, unknown>;
 
@@ -19,10 +23,14 @@ export function createLogger(options: { level: LogLevel; write?: (text: string) 
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const threshold = RANK[options.level];
   let buffer = "";
-  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
 
   const flush = () => {
-    scheduled = false;
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
     if (buffer.length === 0) return;
     const text = buffer;
     buffer = "";
@@ -32,10 +40,9 @@ export function createLogger(options: { level: LogLevel; write?: (text: string) 
   const log = (level: LogLevel, event: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;
     buffer += line(level, event, fields);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+    if (buffer.length >= FLUSH_BYTES) flush();
+    else if (RANK[level] >= RANK.warn) immediate ??= setImmediate(flush);
+    else timer ??= setTimeout(flush, FLUSH_MS);
   };
 
   return {
