@@ -15,6 +15,7 @@ import type { ModelSlot } from "../serving/model-slot.ts";
 import type { Tracking } from "../tracking/tracking.ts";
 import { adminRoutes } from "./admin.ts";
 import { authorizeAdmin } from "./auth.ts";
+import { tooLarge } from "./body.ts";
 import { errorBody, logUnexpected, toAppError } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { modelRoutes } from "./models.ts";
@@ -68,13 +69,7 @@ export function createApp(deps: AppDeps) {
       state.set(request, { id, start: performance.now() });
       set.headers["x-request-id"] = id;
       const declared = Number(request.headers.get("content-length") ?? "0");
-      if (declared > config.maxBodyBytes) {
-        throw new AppError(
-          "PAYLOAD_TOO_LARGE",
-          413,
-          `The request body is ${declared} bytes; the limit is ${config.maxBodyBytes} (KEEL_MAX_BODY_BYTES)`,
-        );
-      }
+      if (declared > config.maxBodyBytes) throw tooLarge(declared, config.maxBodyBytes);
     })
     .onError(({ code, error, set, request }) => {
       const appError = toAppError(code, error);

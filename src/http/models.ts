@@ -129,8 +129,6 @@ export function modelRoutes(options: ModelRouteOptions) {
 async function uploadedBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.startsWith("multipart/form-data")) return readBytes(request, maxBytes);
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return readBytes(request, maxBytes);
   let form: Awaited<ReturnType<Request["formData"]>>;
   try {
     form = await request.formData();
