@@ -56,8 +56,7 @@ export function openInferenceRoutes(options: { slot: ModelSlot; metrics: Metrics
     .post(
       "/v2/models/:name/infer",
       async ({ params, body }) => {
-        served(params.name);
-        const model = slot.current()!;
+        const model = served(params.name);
         const rows = v2InputsToRows(body.inputs, model.signature.features);
         const result = await slot.predict(rows);
         const { name, version } = result.model.identity;
