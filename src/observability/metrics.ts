@@ -10,6 +10,22 @@ export interface Metrics {
   modelSwaps: client.Counter<"model">;
   trainingRuns: client.Counter<"trigger" | "status">;
   trainingInProgress: client.Gauge;
+  /** Per-feature drift statistic of the latest check (p-value or distance, as the method gives). */
+  featureDriftScore: client.Gauge<"feature" | "method">;
+  /** 1 when the feature drifted in the latest check. */
+  featureDrifted: client.Gauge<"feature">;
+  /** 1 when the latest check found dataset drift. */
+  datasetDrift: client.Gauge;
+  /** Share of features that drifted in the latest check. */
+  driftShare: client.Gauge;
+  /** Drift checks run, by outcome (drift | no_drift | skipped). */
+  driftChecks: client.Counter<"outcome">;
+  /** Rows in the live window. */
+  driftWindowRows: client.Gauge;
+  /** Live quality over the window's labelled rows, by model version and metric. */
+  liveQuality: client.Gauge<"model" | "version" | "metric">;
+  /** Labels received through /feedback, by outcome (joined | unknown_prediction). */
+  feedback: client.Counter<"outcome">;
   /** Counts and times one answered HTTP request (runs for every request). */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Counts rows predicted by a model version (runs for every prediction request). */
@@ -76,6 +92,51 @@ export function createMetrics(): Metrics {
     trainingInProgress: new client.Gauge({
       name: "keel_training_in_progress",
       help: "1 while a training run is going on",
+      registers,
+    }),
+    featureDriftScore: new client.Gauge({
+      name: "keel_feature_drift_score",
+      help: "Drift statistic of the latest check per feature (p-value or distance, by method)",
+      labelNames: ["feature", "method"],
+      registers,
+    }),
+    featureDrifted: new client.Gauge({
+      name: "keel_feature_drifted",
+      help: "1 when the feature drifted in the latest check",
+      labelNames: ["feature"],
+      registers,
+    }),
+    datasetDrift: new client.Gauge({
+      name: "keel_dataset_drift",
+      help: "1 when the latest check found dataset drift",
+      registers,
+    }),
+    driftShare: new client.Gauge({
+      name: "keel_drift_share",
+      help: "Share of features that drifted in the latest check",
+      registers,
+    }),
+    driftChecks: new client.Counter({
+      name: "keel_drift_checks_total",
+      help: "Drift checks run, by outcome",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    driftWindowRows: new client.Gauge({
+      name: "keel_drift_window_rows",
+      help: "Rows in the live window the drift monitor compares",
+      registers,
+    }),
+    liveQuality: new client.Gauge({
+      name: "keel_live_quality",
+      help: "Quality over the live window's labelled rows, by model version and metric",
+      labelNames: ["model", "version", "metric"],
+      registers,
+    }),
+    feedback: new client.Counter({
+      name: "keel_feedback_total",
+      help: "Labels received through /feedback, by outcome",
+      labelNames: ["outcome"],
       registers,
     }),
   };
