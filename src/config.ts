@@ -53,6 +53,40 @@ export interface Config {
   logLevel: LogLevel;
   /** KEEL_LOG_REQUESTS=0 turns off the per-request log line. */
   logRequests: boolean;
+  /** Drift monitoring, live window, feedback and the self-healing loop. */
+  drift: DriftConfig;
+}
+
+export type RetrainPolicy = "always" | "on-drift";
+export type DriftAction = "none" | "retrain";
+
+export interface DriftConfig {
+  /** KEEL_DRIFT_CRON: cron expression for scheduled drift checks; unset = none. */
+  cron: string | undefined;
+  /** KEEL_DRIFT_MIN_ROWS: a check needs at least this many window rows since the reference went live. */
+  minRows: number;
+  /** KEEL_DRIFT_SHARE: dataset drift when at least this share of features drifted. */
+  shareThreshold: number;
+  /** KEEL_WINDOW_ROWS: most rows the live window keeps (and a check compares). */
+  windowRows: number;
+  /** KEEL_WINDOW_HOURS: oldest row the live window keeps. */
+  windowMaxAgeMs: number;
+  /** KEEL_CAPTURE_ROWS_PER_S: rows captured per second before sampling starts. */
+  captureRowsPerSecond: number;
+  /** KEEL_DRIFT_ACTION: what a dataset-drift verdict does: none | retrain. */
+  action: DriftAction;
+  /** KEEL_DRIFT_COOLDOWN_MIN: least time between two drift-triggered retrains. */
+  cooldownMs: number;
+  /** KEEL_DRIFT_DAILY_CAP: most drift-triggered retrains per 24 hours. */
+  dailyCap: number;
+  /** KEEL_RETRAIN_POLICY: a scheduled retrain trains always, or only when the new data drifted. */
+  retrainPolicy: RetrainPolicy;
+  /** KEEL_ROLLBACK_ON_DEGRADE=1: move the serving alias back when a promoted version's live quality degrades. */
+  rollbackOnDegrade: boolean;
+  /** KEEL_ROLLBACK_MARGIN: how much worse (absolute, on the primary live metric) counts as degraded. */
+  rollbackMargin: number;
+  /** KEEL_ROLLBACK_MIN_LABELS: labelled rows each version needs before they are compared. */
+  rollbackMinLabels: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +119,25 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, "KEEL_SHUTDOWN_TIMEOUT_S", 10, 1, 600) * 1000,
     logLevel: oneOf(env, "KEEL_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
     logRequests: !["0", "false", "no"].includes((env.KEEL_LOG_REQUESTS ?? "").toLowerCase()),
+    drift: loadDriftConfig(env),
+  };
+}
+
+function loadDriftConfig(env: Env): DriftConfig {
+  return {
+    cron: cron(env, "KEEL_DRIFT_CRON"),
+    minRows: integer(env, "KEEL_DRIFT_MIN_ROWS", 100, 2, 10_000_000),
+    shareThreshold: number(env, "KEEL_DRIFT_SHARE", 0.5, 0.01, 1),
+    windowRows: integer(env, "KEEL_WINDOW_ROWS", 10_000, 10, 10_000_000),
+    windowMaxAgeMs: number(env, "KEEL_WINDOW_HOURS", 168, 0.01, 24 * 366) * 3_600_000,
+    captureRowsPerSecond: integer(env, "KEEL_CAPTURE_ROWS_PER_S", 1000, 1, 1_000_000),
+    action: oneOf(env, "KEEL_DRIFT_ACTION", ["none", "retrain"], "none"),
+    cooldownMs: number(env, "KEEL_DRIFT_COOLDOWN_MIN", 60, 0, 100_000) * 60_000,
+    dailyCap: integer(env, "KEEL_DRIFT_DAILY_CAP", 3, 0, 1000),
+    retrainPolicy: oneOf(env, "KEEL_RETRAIN_POLICY", ["always", "on-drift"], "always"),
+    rollbackOnDegrade: flag(env, "KEEL_ROLLBACK_ON_DEGRADE"),
+    rollbackMargin: number(env, "KEEL_ROLLBACK_MARGIN", 0.05, 0, 1e12),
+    rollbackMinLabels: integer(env, "KEEL_ROLLBACK_MIN_LABELS", 100, 1, 10_000_000),
   };
 }
 

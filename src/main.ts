@@ -6,15 +6,24 @@ import { basename, extname } from "node:path";
 import type { Config } from "./config.ts";
 import { redactSource } from "./data/source.ts";
 import { type DatasetSpec, findSpecFor, readSpec } from "./data/spec.ts";
-import { errorMessage } from "./errors.ts";
+import { createFeedback } from "./drift/feedback.ts";
+import { createLiveWindow } from "./drift/live-window.ts";
+import { createDriftMonitor, type DriftMonitor } from "./drift/monitor.ts";
+import type { DriftOptions } from "./drift/report.ts";
+import { createSqliteDriftStore } from "./drift/sqlite-drift-store.ts";
+import { AppError, errorMessage } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { createLogger, type Logger } from "./observability/log.ts";
 import { createMetrics } from "./observability/metrics.ts";
+import { createDegradeGuard } from "./pipeline/degrade-guard.ts";
+import { createDriftResponse, type DriftResponse } from "./pipeline/drift-response.ts";
 import { createRetrainer, type Retrainer } from "./pipeline/retrain.ts";
+import { scheduledRetrain } from "./pipeline/scheduled-retrain.ts";
+import { loadTrainingData, type TrainingDataSettings } from "./pipeline/training-data.ts";
 import { createArtifactStore } from "./registry/artifacts.ts";
 import type { Registry } from "./registry/registry.ts";
 import { createSqliteRegistry } from "./registry/sqlite-registry.ts";
-import { startScheduler } from "./scheduler/scheduler.ts";
+import { type JobSpec, startScheduler } from "./scheduler/scheduler.ts";
 import { createDeployment, type Deployment } from "./serving/deployment.ts";
 import { createModelSlot, type ModelSlot } from "./serving/model-slot.ts";
 import { openStore } from "./store/sqlite.ts";
@@ -60,12 +69,41 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     metrics,
     logger,
   });
+  const dataSettings = {
+    dataUrl: config.dataUrl,
+    spec,
+    target: config.target,
+    timeColumn: config.timeColumn,
+  };
+  const driftStore = createSqliteDriftStore(db);
+  const window = createLiveWindow({
+    store: driftStore,
+    settings: {
+      modelName,
+      maxRows: config.drift.windowRows,
+      maxAgeMs: config.drift.windowMaxAgeMs,
+      maxRowsPerSecond: config.drift.captureRowsPerSecond,
+    },
+    metrics,
+    logger,
+  });
+  const monitor = createDriftMonitor({
+    store: driftStore,
+    registry,
+    deployment,
+    window,
+    settings: {
+      minRows: config.drift.minRows,
+      windowRows: config.drift.windowRows,
+      options: driftOptions(spec, config),
+    },
+    metrics,
+    logger,
+  });
+  deployment.onServe((version) => monitor.follow(version));
   const retrainer = createRetrainer({
     settings: {
-      dataUrl: config.dataUrl,
-      spec,
-      target: config.target,
-      timeColumn: config.timeColumn,
+      ...dataSettings,
       testFraction: config.testFraction,
       seed: config.seed,
       promoteTolerance: config.promoteTolerance,
@@ -76,7 +114,56 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     deployment,
     metrics,
     logger,
+    onRegistered: async (version, dataset) => {
+      try {
+        await monitor.recordReference(version, dataset);
+      } catch (error) {
+        logger.error("drift.reference_failed", {
+          version: version.version,
+          error: errorMessage(error),
+        });
+      }
+    },
   });
+  const driftResponse = createDriftResponse({
+    retrainer,
+    tracking,
+    settings: config.drift,
+    logger,
+  });
+  const guard = createDegradeGuard({
+    registry,
+    deployment,
+    tracking,
+    settings: { margin: config.drift.rollbackMargin, minLabels: config.drift.rollbackMinLabels },
+    metrics,
+    logger,
+  });
+  const feedback = createFeedback({
+    store: driftStore,
+    window,
+    registry,
+    modelName,
+    serveAlias: config.serveAlias,
+    metrics,
+    onQuality: (quality) => {
+      if (config.drift.rollbackOnDegrade) void guard.review(quality.versions);
+    },
+  });
+  const scheduler = startScheduler(
+    scheduledJobs({
+      config,
+      dataSettings,
+      registry,
+      deployment,
+      retrainer,
+      tracking,
+      monitor,
+      driftResponse,
+      logger,
+    }),
+    logger,
+  );
   const app = createApp({
     config,
     registry,
@@ -86,6 +173,11 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     retrainer,
     metrics,
     logger,
+    window,
+    monitor,
+    driftResponse,
+    feedback,
+    scheduler,
   });
   app.listen({
     port: config.port,
@@ -98,12 +190,6 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
   });
   const server = app.server!;
-  const scheduler = startScheduler(
-    config.retrainCron
-      ? [{ name: "retrain", cron: config.retrainCron, run: () => retrainer.trigger("schedule") }]
-      : [],
-    logger,
-  );
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
   logger.info("keel.listening", {
     url,
@@ -126,6 +212,7 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
           await app.stop();
           scheduler.stop();
           await retrainer.stop("interrupted: keel was shut down during the run");
+          window.stop();
           await slot.close();
         })(),
         deadline,
@@ -190,6 +277,54 @@ async function bringModelIntoService(deps: {
   }
   const { runId } = retrainer.trigger("bootstrap");
   logger.info("model.bootstrap", { model: modelName, run_id: runId });
+}
+
+/** The retrain job (under KEEL_RETRAIN_POLICY) and the drift check job, when their crons are set. */
+function scheduledJobs(deps: {
+  config: Config;
+  dataSettings: TrainingDataSettings;
+  registry: Registry;
+  deployment: Deployment;
+  retrainer: Retrainer;
+  tracking: Tracking;
+  monitor: DriftMonitor;
+  driftResponse: DriftResponse;
+  logger: Logger;
+}): JobSpec[] {
+  const { config, registry, deployment, monitor, logger } = deps;
+  const jobs: JobSpec[] = [];
+  if (config.retrainCron) {
+    const run = scheduledRetrain({
+      policy: config.drift.retrainPolicy,
+      retrainer: deps.retrainer,
+      tracking: deps.tracking,
+      fetchData: async () => {
+        const champion = registry.findVersionByAlias(deployment.modelName, deployment.serveAlias);
+        return (await loadTrainingData(deps.dataSettings, champion)).dataset;
+      },
+      compare: (dataset) => monitor.compareDataset(dataset),
+      logger,
+    });
+    jobs.push({ name: "retrain", cron: config.retrainCron, run });
+  }
+  if (config.drift.cron) {
+    const run = () => {
+      try {
+        const { stored, report } = monitor.check("schedule");
+        deps.driftResponse.respond(report, stored.id);
+      } catch (error) {
+        if (!(error instanceof AppError && error.status === 409)) throw error;
+        logger.info("drift.check_skipped", { reason: error.message });
+      }
+    };
+    jobs.push({ name: "drift-check", cron: config.drift.cron, run });
+  }
+  return jobs;
+}
+
+/** KEEL_DRIFT_SHARE wins over the spec's `drift.share_threshold`; per-column choices come from the spec. */
+function driftOptions(spec: DatasetSpec | undefined, config: Config): DriftOptions {
+  return { shareThreshold: config.drift.shareThreshold };
 }
 
 async function datasetSpec(config: Config): Promise<DatasetSpec | undefined> {

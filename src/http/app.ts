@@ -4,24 +4,32 @@
 import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import type { Config } from "../config.ts";
+import type { Feedback } from "../drift/feedback.ts";
+import type { LiveWindow } from "../drift/live-window.ts";
+import type { DriftMonitor } from "../drift/monitor.ts";
 import { AppError } from "../errors.ts";
 import { createIdGenerator } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { DriftResponse } from "../pipeline/drift-response.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
 import type { Registry } from "../registry/registry.ts";
+import type { Scheduler } from "../scheduler/scheduler.ts";
 import type { Deployment } from "../serving/deployment.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import type { Tracking } from "../tracking/tracking.ts";
 import { adminRoutes } from "./admin.ts";
 import { authorizeAdmin } from "./auth.ts";
 import { tooLarge } from "./body.ts";
+import { driftRoutes } from "./drift.ts";
 import { errorBody, logUnexpected, toAppError } from "./errors.ts";
+import { feedbackRoutes } from "./feedback.ts";
 import { healthRoutes } from "./health.ts";
 import { modelRoutes } from "./models.ts";
 import { openInferenceRoutes } from "./open-inference.ts";
 import { predictRoutes } from "./predict.ts";
 import { runRoutes } from "./runs.ts";
+import { scheduleRoutes } from "./schedule.ts";
 
 export interface AppDeps {
   config: Config;
@@ -32,6 +40,11 @@ export interface AppDeps {
   retrainer: Retrainer;
   metrics: Metrics;
   logger: Logger;
+  window: LiveWindow;
+  monitor: DriftMonitor;
+  driftResponse: DriftResponse;
+  feedback: Feedback;
+  scheduler: Scheduler;
 }
 
 interface RequestState {
@@ -100,6 +113,7 @@ export function createApp(deps: AppDeps) {
     .use(
       predictRoutes({
         slot: deps.slot,
+        window: deps.window,
         metrics,
         maxBodyBytes: config.maxBodyBytes,
         maxBatchRows: config.maxBatchRows,
@@ -116,6 +130,16 @@ export function createApp(deps: AppDeps) {
     .use(openInferenceRoutes({ slot: deps.slot, metrics }))
     .use(runRoutes({ tracking: deps.tracking }))
     .use(adminRoutes({ deployment: deps.deployment, retrainer: deps.retrainer, admin }))
+    .use(
+      driftRoutes({
+        monitor: deps.monitor,
+        response: deps.driftResponse,
+        admin,
+        maxBodyBytes: config.maxBodyBytes,
+      }),
+    )
+    .use(feedbackRoutes({ feedback: deps.feedback }))
+    .use(scheduleRoutes({ scheduler: deps.scheduler }))
     .get(
       "/metrics",
       async () =>

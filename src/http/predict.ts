@@ -2,6 +2,7 @@
 
 import { Elysia, t } from "elysia";
 import type { OpenAPIV3 } from "openapi-types";
+import type { LiveWindow } from "../drift/live-window.ts";
 import { AppError, badRequest } from "../errors.ts";
 import { createIdGenerator } from "../observability/ids.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -10,6 +11,8 @@ import { readJson } from "./body.ts";
 
 export interface PredictRouteOptions {
   slot: ModelSlot;
+  /** Where answered rows go for drift and live quality (buffered; never blocks). */
+  window: LiveWindow;
   metrics: Metrics;
   maxBodyBytes: number;
   maxBatchRows: number;
@@ -43,6 +46,7 @@ export function predictRoutes(options: PredictRouteOptions) {
       const { name, version } = model.identity;
       metrics.countPredictions(name, version, rows.length);
       const ids = predictions.map(() => nextId());
+      options.window.capture(version, rows, predictions, ids);
       if (batch) return { predictions, model: { name, version }, prediction_ids: ids };
       return { ...predictions[0]!, model: { name, version }, prediction_id: ids[0]! };
     },

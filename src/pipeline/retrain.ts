@@ -4,9 +4,8 @@
 // Every outcome lands on the run; nothing here ever touches the slot unless a
 // new version loaded and ran.
 
-import type { Split, Task } from "../data/dataset.ts";
-import { type LoadedDataset, loadDataset } from "../data/load.ts";
-import type { DatasetSpec } from "../data/spec.ts";
+import type { Dataset, Split, Task } from "../data/dataset.ts";
+import type { LoadedDataset } from "../data/load.ts";
 import { stratifiedSplit } from "../data/split.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
@@ -18,12 +17,9 @@ import type { Run, RunTrigger, Tracking } from "../tracking/tracking.ts";
 import type { TrainProgress, TrainResult } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
 import { decidePromotion } from "./gate.ts";
+import { loadTrainingData, type TrainingDataSettings } from "./training-data.ts";
 
-export interface RetrainSettings {
-  dataUrl: string;
-  spec?: DatasetSpec;
-  target?: string;
-  timeColumn?: string;
+export interface RetrainSettings extends TrainingDataSettings {
   testFraction: number;
   seed: number;
   promoteTolerance: number;
@@ -54,6 +50,8 @@ export function createRetrainer(deps: {
   deployment: Deployment;
   metrics: Metrics;
   logger: Logger;
+  /** Runs after a version is registered, before any alias moves (the drift reference is built here). */
+  onRegistered?: (version: ModelVersion, dataset: Dataset) => Promise<void>;
 }): Retrainer {
   const { settings, registry, tracking, deployment, metrics, logger } = deps;
   const modelName = deployment.modelName;
@@ -82,6 +80,7 @@ export function createRetrainer(deps: {
       runId: run.id,
       source: "trained",
     });
+    await deps.onRegistered?.(version, loaded.dataset);
     if (verdict.promote) {
       await deployment.setAlias(
         modelName,
@@ -105,15 +104,8 @@ export function createRetrainer(deps: {
     options: TriggerOptions,
     champion: ModelVersion | undefined,
   ) => {
-    const loaded = await loadDataset({
-      source: options.dataUrl ?? settings.dataUrl,
-      spec: options.dataUrl ? undefined : settings.spec,
-      target: settings.target ?? champion?.signature.target,
-      timeColumn: settings.timeColumn,
-      features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
-    });
+    const loaded = await loadTrainingData(settings, champion, options.dataUrl);
     tracking.logDataset(run.id, { ...loaded.fingerprint });
-    checkCompatible(champion, loaded.spec.target, loaded.spec.task);
     return loaded;
   };
 
@@ -157,20 +149,6 @@ export function createRetrainer(deps: {
       champion: champion && { version: champion.version, metrics: result.championMetrics! },
       tolerance: settings.promoteTolerance,
     });
-  };
-
-  const checkCompatible = (champion: ModelVersion | undefined, target: string, task: string) => {
-    if (!champion) return;
-    if (champion.signature.target !== target) {
-      throw new RunFailure(
-        `The data's target "${target}" differs from "${champion.signature.target}" of version ${champion.version} in production`,
-      );
-    }
-    if (champion.signature.task !== task) {
-      throw new RunFailure(
-        `The data reads as ${task} but version ${champion.version} in production is ${champion.signature.task}`,
-      );
-    }
   };
 
   const progressRecorder = (runId: string) => {

@@ -2,7 +2,7 @@
 // warmed up) before any alias moves, so the slot only ever holds a model that
 // ran. Promotion, rollback, reload and upload all go through here.
 
-import { conflict } from "../errors.ts";
+import { conflict, errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { AliasEvent, ModelVersion, Registry } from "../registry/registry.ts";
@@ -28,6 +28,8 @@ export interface Deployment {
   deleteAlias(name: string, alias: string, actor: string): AliasEvent;
   /** Validates uploaded ONNX bytes by loading and running them, then registers a version. */
   registerUpload(name: string, bytes: Uint8Array, actor: string): Promise<ModelVersion>;
+  /** Calls `listener` after every swap with the version now in service (the drift reference follows it). */
+  onServe(listener: (version: ModelVersion) => void): void;
 }
 
 export function createDeployment(options: {
@@ -40,6 +42,7 @@ export function createDeployment(options: {
   maxBatchRows?: number;
 }): Deployment {
   const { registry, slot, modelName, serveAlias, metrics, logger } = options;
+  const listeners: ((version: ModelVersion) => void)[] = [];
 
   const load = async (version: ModelVersion) =>
     loadOnnxModel(await registry.readArtifact(version), {
@@ -66,6 +69,13 @@ export function createDeployment(options: {
       previous_version: previous?.identity.version ?? null,
       actor,
     });
+    for (const listener of listeners) {
+      try {
+        listener(version);
+      } catch (error) {
+        logger.error("model.serve_listener_failed", { error: errorMessage(error) });
+      }
+    }
   };
 
   const servesAlias = (name: string, alias: string) => name === modelName && alias === serveAlias;
@@ -114,6 +124,9 @@ export function createDeployment(options: {
         sha256: version.sha256,
       });
       return version;
+    },
+    onServe(listener) {
+      listeners.push(listener);
     },
   };
 }

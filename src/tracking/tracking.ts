@@ -1,6 +1,14 @@
 // Run tracking's domain objects and the narrow interface its stores implement.
 
-export const RUN_TRIGGERS = ["bootstrap", "api", "schedule", "drift", "cli", "ci"] as const;
+export const RUN_TRIGGERS = [
+  "bootstrap",
+  "api",
+  "schedule",
+  "drift",
+  "cli",
+  "ci",
+  "rollback",
+] as const;
 export const RUN_STATUSES = ["running", "succeeded", "failed", "rejected", "dispatched"] as const;
 
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];

@@ -2,6 +2,7 @@
 // compiled single binary carries them too; add a new file and a line here.
 
 import initial from "./001_initial.sql" with { type: "text" };
+import drift from "./002_drift.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -9,4 +10,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: "001_initial", sql: initial }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: "001_initial", sql: initial },
+  { version: 2, name: "002_drift", sql: drift },
+];

@@ -1,0 +1,70 @@
+// The drift monitor's durable state and the narrow interface its stores
+// implement: the live window of captured predictions, reference profiles per
+// model version (and which one is active), and the history of drift reports.
+
+export type LabelValue = string | number;
+
+export interface LiveRow {
+  predictionId: string;
+  modelName: string;
+  version: number;
+  /** Epoch ms when the prediction was answered. */
+  at: number;
+  inputs: Record<string, unknown>;
+  prediction: LabelValue;
+  label?: LabelValue | null;
+}
+
+export interface LabelledRow {
+  version: number;
+  prediction: LabelValue;
+  label: LabelValue;
+}
+
+export interface ReferenceRecord {
+  id: number;
+  modelName: string;
+  /** The version whose training data it profiles; null for an uploaded reference. */
+  version: number | null;
+  source: "training" | "upload";
+  rows: number;
+  createdAt: string;
+  profile: Uint8Array;
+}
+
+export interface ActiveReference extends ReferenceRecord {
+  /** Epoch ms since which the live window is compared with this reference. */
+  activatedAt: number;
+}
+
+export type ReportTrigger = "api" | "schedule" | "policy";
+
+export interface StoredReport {
+  id: number;
+  modelName: string;
+  version: number | null;
+  referenceId: number;
+  trigger: ReportTrigger;
+  createdAt: string;
+  report: Record<string, unknown>;
+}
+
+export interface DriftStore {
+  appendLiveRows(rows: LiveRow[]): void;
+  /** Drops rows older than `minAt` and all but the newest `maxRows`; returns how many went. */
+  pruneLiveRows(modelName: string, limits: { maxRows: number; minAt: number }): number;
+  countLiveRows(modelName: string, sinceAt?: number): number;
+  /** The newest `limit` rows answered at or after `sinceAt`, oldest first. */
+  liveRows(modelName: string, options: { sinceAt: number; limit: number }): LiveRow[];
+  findLiveRow(predictionId: string): LiveRow | undefined;
+  /** Joins ground truth to a captured prediction; undefined when the id is not in the window. */
+  setLabel(predictionId: string, label: LabelValue, at: number): LiveRow | undefined;
+  labelledRows(modelName: string): LabelledRow[];
+  saveReference(input: Omit<ReferenceRecord, "id" | "createdAt">): ReferenceRecord;
+  referenceForVersion(modelName: string, version: number): ReferenceRecord | undefined;
+  activeReference(modelName: string): ActiveReference | undefined;
+  activateReference(modelName: string, referenceId: number, at: number): void;
+  saveReport(input: Omit<StoredReport, "id" | "createdAt">): StoredReport;
+  latestReport(modelName: string): StoredReport | undefined;
+  reports(modelName: string, limit: number): StoredReport[];
+}

@@ -1,0 +1,54 @@
+// Turns captured rows (JSON objects as clients sent them) into the typed
+// columns the drift statistics read, with the reference's feature types and the
+// same reading rules training used (schema.ts). Unlike training, a constant or
+// empty column is fine here: it is evidence, not an error.
+
+import type { CategoricalColumn, FeatureColumn, NumericColumn } from "../data/dataset.ts";
+import { toCategory, toNumber } from "../data/schema.ts";
+import type { Cell } from "../data/table.ts";
+
+export interface ColumnShape {
+  name: string;
+  type: "numeric" | "categorical";
+}
+
+export function numericColumn(name: string, cells: readonly unknown[]): NumericColumn {
+  return { name, type: "numeric", values: Float64Array.from(cells, (c) => toNumber(asCell(c))) };
+}
+
+export function categoricalColumn(name: string, cells: readonly unknown[]): CategoricalColumn {
+  const labels = cells.map((c) => toCategory(asCell(c)));
+  const index = new Map<string, number>();
+  for (const label of labels) if (label !== null && !index.has(label)) index.set(label, 0);
+  const vocabulary = [...index.keys()].sort();
+  vocabulary.forEach((label, i) => index.set(label, i));
+  const codes = Int32Array.from(labels, (label) => (label === null ? -1 : index.get(label)!));
+  return { name, type: "categorical", vocabulary, codes };
+}
+
+export function columnOf(shape: ColumnShape, cells: readonly unknown[]): FeatureColumn {
+  return shape.type === "numeric"
+    ? numericColumn(shape.name, cells)
+    : categoricalColumn(shape.name, cells);
+}
+
+/** Columns for `shapes` from row objects; a field a row lacks reads as missing. */
+export function columnsFromRows(
+  rows: readonly Record<string, unknown>[],
+  shapes: readonly ColumnShape[],
+): FeatureColumn[] {
+  return shapes.map((shape) =>
+    columnOf(
+      shape,
+      rows.map((row) => row[shape.name]),
+    ),
+  );
+}
+
+function asCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") {
+    return value;
+  }
+  return JSON.stringify(value);
+}

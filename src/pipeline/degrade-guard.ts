@@ -1,0 +1,113 @@
+// Rollback on degrade (KEEL_ROLLBACK_ON_DEGRADE): when the version most
+// recently promoted to the serving alias does worse on live labelled traffic
+// than the version it replaced — by more than the margin, with enough labels on
+// both — the alias moves back. The move is audited like any other and recorded
+// as a run with trigger `rollback`. A version that was itself put back by a
+// rollback is never rolled "forward" again by this guard.
+
+import { primaryLiveMetric, type VersionQuality } from "../drift/live-quality.ts";
+import { errorMessage } from "../errors.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { Registry } from "../registry/registry.ts";
+import type { Deployment } from "../serving/deployment.ts";
+import type { Tracking } from "../tracking/tracking.ts";
+
+export const ROLLBACK_ACTOR = "keel:rollback-on-degrade";
+
+export interface DegradeSettings {
+  margin: number;
+  minLabels: number;
+}
+
+export interface DegradeGuard {
+  /** Looks at fresh live quality; rolls back at most once per promotion. */
+  review(versions: readonly VersionQuality[]): Promise<void>;
+}
+
+export function createDegradeGuard(deps: {
+  registry: Registry;
+  deployment: Deployment;
+  tracking: Tracking;
+  settings: DegradeSettings;
+  metrics: Metrics;
+  logger: Logger;
+}): DegradeGuard {
+  const { registry, deployment, tracking, settings, metrics, logger } = deps;
+  const { modelName, serveAlias } = deployment;
+  let busy = false;
+
+  const verdict = (versions: readonly VersionQuality[]) => {
+    const [latest] = registry.aliasHistory(modelName, serveAlias);
+    if (!latest || latest.actor === ROLLBACK_ACTOR) return undefined;
+    if (latest.toVersion === null || latest.fromVersion === null) return undefined;
+    const current = versions.find((v) => v.version === latest.toVersion);
+    const previous = versions.find((v) => v.version === latest.fromVersion);
+    if (!current || !previous) return undefined;
+    if (current.labelled_rows < settings.minLabels || previous.labelled_rows < settings.minLabels) {
+      return undefined;
+    }
+    const task = registry.getVersion(modelName, current.version).signature.task;
+    const metric = primaryLiveMetric(task);
+    const now = current.metrics[metric.name]!;
+    const before = previous.metrics[metric.name]!;
+    const worseBy = metric.higherIsBetter ? before - now : now - before;
+    if (!(worseBy > settings.margin)) return undefined;
+    return {
+      from: current.version,
+      to: previous.version,
+      reason: `live ${metric.name} of version ${current.version} is ${round(now)} against ${round(before)} of version ${previous.version} over ${current.labelled_rows}/${previous.labelled_rows} labelled rows (margin ${settings.margin}, KEEL_ROLLBACK_MARGIN)`,
+    };
+  };
+
+  const rollBack = async (decision: { from: number; to: number; reason: string }) => {
+    const run = tracking.createRun({
+      modelName,
+      trigger: "rollback",
+      params: { from_version: decision.from, to_version: decision.to },
+    });
+    try {
+      await deployment.setAlias(
+        modelName,
+        serveAlias,
+        decision.to,
+        ROLLBACK_ACTOR,
+        decision.reason,
+      );
+      tracking.finishRun(run.id, {
+        status: "succeeded",
+        version: decision.to,
+        decision: "rolled_back",
+        reason: decision.reason,
+      });
+      metrics.trainingRuns.inc({ trigger: "rollback", status: "succeeded" });
+      logger.warn("model.rolled_back", { model: modelName, ...decision, run_id: run.id });
+    } catch (error) {
+      const message = errorMessage(error);
+      tracking.finishRun(run.id, {
+        status: "failed",
+        decision: "none",
+        reason: message,
+        error: message,
+      });
+      metrics.trainingRuns.inc({ trigger: "rollback", status: "failed" });
+      logger.error("model.rollback_failed", { model: modelName, ...decision, error: message });
+    }
+  };
+
+  return {
+    async review(versions) {
+      if (busy) return;
+      const decision = verdict(versions);
+      if (!decision) return;
+      busy = true;
+      try {
+        await rollBack(decision);
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;

@@ -1,0 +1,47 @@
+// Fetches the training data and holds it to the features, target and task of
+// the version in production, so a retrain (or a drift check of fresh data)
+// never silently compares or trains on a different schema.
+
+import { type LoadedDataset, loadDataset } from "../data/load.ts";
+import type { DatasetSpec } from "../data/spec.ts";
+import type { ModelVersion } from "../registry/registry.ts";
+
+export interface TrainingDataSettings {
+  dataUrl: string;
+  spec?: DatasetSpec;
+  target?: string;
+  timeColumn?: string;
+}
+
+export class IncompatibleData extends Error {}
+
+/** `dataUrl` replaces the configured source (and its spec) for one run. */
+export async function loadTrainingData(
+  settings: TrainingDataSettings,
+  champion: ModelVersion | undefined,
+  dataUrl?: string,
+): Promise<LoadedDataset> {
+  const loaded = await loadDataset({
+    source: dataUrl ?? settings.dataUrl,
+    spec: dataUrl ? undefined : settings.spec,
+    target: settings.target ?? champion?.signature.target,
+    timeColumn: settings.timeColumn,
+    features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
+  });
+  checkCompatible(champion, loaded.spec.target, loaded.spec.task);
+  return loaded;
+}
+
+function checkCompatible(champion: ModelVersion | undefined, target: string, task: string) {
+  if (!champion) return;
+  if (champion.signature.target !== target) {
+    throw new IncompatibleData(
+      `The data's target "${target}" differs from "${champion.signature.target}" of version ${champion.version} in production`,
+    );
+  }
+  if (champion.signature.task !== task) {
+    throw new IncompatibleData(
+      `The data reads as ${task} but version ${champion.version} in production is ${champion.signature.task}`,
+    );
+  }
+}
