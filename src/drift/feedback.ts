@@ -41,7 +41,7 @@ export function createFeedback(deps: {
   onQuality?: (quality: LiveQuality) => void;
 }): Feedback {
   const { store, window, registry, modelName, metrics } = deps;
-  let refresh: ReturnType<typeof setTimeout> | undefined;
+  let refreshPending = false;
 
   const quality = (): LiveQuality => {
     const served = registry.findVersionByAlias(modelName, deps.serveAlias);
@@ -56,7 +56,7 @@ export function createFeedback(deps: {
   };
 
   const publish = () => {
-    refresh = undefined;
+    refreshPending = false;
     const current = quality();
     metrics.liveQuality.reset();
     for (const v of current.versions) {
@@ -75,7 +75,10 @@ export function createFeedback(deps: {
       const value = checkLabel(label, version);
       store.setLabel(predictionId, value, Date.now());
       metrics.feedback.inc({ outcome: "joined" });
-      refresh ??= setTimeout(publish, REFRESH_EVERY_MS);
+      if (!refreshPending) {
+        refreshPending = true;
+        setTimeout(publish, REFRESH_EVERY_MS).unref();
+      }
       return {
         prediction_id: predictionId,
         model: { name: modelName, version: row.version },

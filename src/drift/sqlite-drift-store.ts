@@ -2,7 +2,6 @@
 
 import type { Database } from "bun:sqlite";
 import type {
-  ActiveReference,
   DriftStore,
   LabelledRow,
   LabelValue,
