@@ -65,8 +65,8 @@ export interface DriftConfig {
   cron: string | undefined;
   /** KEEL_DRIFT_MIN_ROWS: a check needs at least this many window rows since the reference went live. */
   minRows: number;
-  /** KEEL_DRIFT_SHARE: dataset drift when at least this share of features drifted. */
-  shareThreshold: number;
+  /** KEEL_DRIFT_SHARE: dataset drift when at least this share of features drifted (unset: the spec's, else 0.5). */
+  shareThreshold: number | undefined;
   /** KEEL_WINDOW_ROWS: most rows the live window keeps (and a check compares). */
   windowRows: number;
   /** KEEL_WINDOW_HOURS: oldest row the live window keeps. */
@@ -127,7 +127,7 @@ function loadDriftConfig(env: Env): DriftConfig {
   return {
     cron: cron(env, "KEEL_DRIFT_CRON"),
     minRows: integer(env, "KEEL_DRIFT_MIN_ROWS", 100, 2, 10_000_000),
-    shareThreshold: number(env, "KEEL_DRIFT_SHARE", 0.5, 0.01, 1),
+    shareThreshold: optionalNumber(env, "KEEL_DRIFT_SHARE", 0.01, 1),
     windowRows: integer(env, "KEEL_WINDOW_ROWS", 10_000, 10, 10_000_000),
     windowMaxAgeMs: number(env, "KEEL_WINDOW_HOURS", 168, 0.01, 24 * 366) * 3_600_000,
     captureRowsPerSecond: integer(env, "KEEL_CAPTURE_ROWS_PER_S", 1000, 1, 1_000_000),
@@ -161,6 +161,10 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {
+  return text(env, name) === undefined ? undefined : number(env, name, 0, min, max);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

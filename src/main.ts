@@ -6,6 +6,7 @@ import { basename, extname } from "node:path";
 import type { Config } from "./config.ts";
 import { redactSource } from "./data/source.ts";
 import { type DatasetSpec, findSpecFor, readSpec } from "./data/spec.ts";
+import { driftOptionsFromSpec } from "./drift/drift-spec.ts";
 import { createFeedback } from "./drift/feedback.ts";
 import { createLiveWindow } from "./drift/live-window.ts";
 import { createDriftMonitor, type DriftMonitor } from "./drift/monitor.ts";
@@ -324,7 +325,8 @@ function scheduledJobs(deps: {
 
 /** KEEL_DRIFT_SHARE wins over the spec's `drift.share_threshold`; per-column choices come from the spec. */
 function driftOptions(spec: DatasetSpec | undefined, config: Config): DriftOptions {
-  return { shareThreshold: config.drift.shareThreshold };
+  const fromSpec = driftOptionsFromSpec(spec?.drift, config.dataSpec ?? config.dataUrl);
+  return { ...fromSpec, shareThreshold: config.drift.shareThreshold ?? fromSpec.shareThreshold };
 }
 
 async function datasetSpec(config: Config): Promise<DatasetSpec | undefined> {

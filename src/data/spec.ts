@@ -14,6 +14,8 @@ export interface DatasetSpec {
   time_column?: string;
   features?: Record<string, FeatureType>;
   params?: Record<string, number | string | boolean>;
+  /** Drift test choices (checked by src/drift/drift-spec.ts, which knows the methods). */
+  drift?: Record<string, unknown>;
   description?: string;
   source?: string;
   license?: string;
@@ -26,6 +28,7 @@ const KNOWN_FIELDS = new Set<string>([
   "task",
   "features",
   "params",
+  "drift",
   ...STRING_FIELDS,
 ]);
 const DATA_EXTENSION = /\.(csv|jsonl|ndjson|json)$/i;
@@ -67,6 +70,7 @@ export function validateSpec(value: unknown, origin: string): DatasetSpec {
   }
   checkFeatures(value.features, fail);
   checkParams(value.params, fail);
+  if (value.drift !== undefined && !isRecord(value.drift)) throw fail(`"drift" must be an object`);
   const { $schema: _ignored, ...spec } = value;
   return spec as unknown as DatasetSpec;
 }

@@ -21,7 +21,9 @@ export function categoricalColumn(name: string, cells: readonly unknown[]): Cate
   const index = new Map<string, number>();
   for (const label of labels) if (label !== null && !index.has(label)) index.set(label, 0);
   const vocabulary = [...index.keys()].sort();
-  vocabulary.forEach((label, i) => index.set(label, i));
+  vocabulary.forEach((label, i) => {
+    index.set(label, i);
+  });
   const codes = Int32Array.from(labels, (label) => (label === null ? -1 : index.get(label)!));
   return { name, type: "categorical", vocabulary, codes };
 }

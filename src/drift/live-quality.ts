@@ -38,9 +38,11 @@ function classification(rows: readonly LabelledRow[]): Record<string, number> {
   const classes = new Set<string>();
   const stats = new Map<string, { tp: number; fp: number; fn: number }>();
   const of = (c: string) => {
-    let s = stats.get(c);
-    if (!s) stats.set(c, (s = { tp: 0, fp: 0, fn: 0 }));
-    return s;
+    const known = stats.get(c);
+    if (known) return known;
+    const fresh = { tp: 0, fp: 0, fn: 0 };
+    stats.set(c, fresh);
+    return fresh;
   };
   let correct = 0;
   for (const row of rows) {

@@ -60,7 +60,7 @@ describe("feedback and live quality", () => {
     expect((await wrongClass.json()).error.message).toContain("not a class");
 
     expect((await keel.post("/feedback", { prediction_id: answer.prediction_id })).status).toBe(
-      422,
+      400,
     );
     expect((await keel.post("/feedback", "{not json")).status).toBe(400);
   });

@@ -5,6 +5,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUNDLED_DATA } from "../../src/config.ts";
+import { createRandom } from "../../src/data/random.ts";
 import type { TestKeel } from "./harness.ts";
 
 export interface WeatherRow {
@@ -55,12 +56,8 @@ export function writeWeatherCsv(dir: string, rows: WeatherRow[]): string {
 
 /** A seeded sample of `count` rows. */
 export function sample(rows: WeatherRow[], count: number, seed: number): WeatherRow[] {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  return Array.from({ length: count }, () => rows[Math.floor(next() * rows.length)]!);
+  const random = createRandom(seed);
+  return Array.from({ length: count }, () => rows[Math.floor(random() * rows.length)]!);
 }
 
 export interface Answered {

@@ -1,0 +1,171 @@
+// A reference profile: what the drift tests need to know about the data a
+// version was trained on, built once and stored with the version. Numeric
+// columns keep their values sorted (subsampled, seeded, to `maxValues`) so KS
+// and Wasserstein are exact at check time without re-sorting; categorical
+// columns keep counts per category.
+
+import type { FeatureColumn } from "../data/dataset.ts";
+import { createRandom, shuffleInPlace } from "../data/random.ts";
+
+export const DEFAULT_MAX_VALUES = 100_000;
+
+export interface NumericProfile {
+  name: string;
+  type: "numeric";
+  /** Rows including missing ones. */
+  rows: number;
+  missing: number;
+  mean: number;
+  /** Population standard deviation (ddof 0), as Evidently normalises by. */
+  std: number;
+  /** Present values, sorted ascending (a seeded sample when there were more than maxValues). */
+  values: Float64Array;
+}
+
+export interface CategoricalProfile {
+  name: string;
+  type: "categorical";
+  rows: number;
+  missing: number;
+  /** Count per category, by category string. */
+  counts: Record<string, number>;
+}
+
+export type ColumnProfile = NumericProfile | CategoricalProfile;
+
+export interface ReferenceProfile {
+  version: 1;
+  rows: number;
+  columns: ColumnProfile[];
+  prediction?: ColumnProfile;
+}
+
+export interface ProfileOptions {
+  maxValues?: number;
+  seed?: number;
+}
+
+export function buildReferenceProfile(
+  input: { features: FeatureColumn[]; prediction?: FeatureColumn },
+  options: ProfileOptions = {},
+): ReferenceProfile {
+  const rows = input.features[0] ? columnLength(input.features[0]) : 0;
+  const profile = (column: FeatureColumn) => profileColumn(column, options);
+  return {
+    version: 1,
+    rows,
+    columns: input.features.map(profile),
+    ...(input.prediction ? { prediction: profile(input.prediction) } : {}),
+  };
+}
+
+export function profileColumn(column: FeatureColumn, options: ProfileOptions = {}): ColumnProfile {
+  if (column.type === "categorical") {
+    const counts: Record<string, number> = {};
+    let missing = 0;
+    for (const code of column.codes) {
+      if (code < 0) missing++;
+      else {
+        const label = column.vocabulary[code]!;
+        counts[label] = (counts[label] ?? 0) + 1;
+      }
+    }
+    return { name: column.name, type: "categorical", rows: column.codes.length, missing, counts };
+  }
+  const present = presentSorted(column.values);
+  const values = subsample(present, options.maxValues ?? DEFAULT_MAX_VALUES, options.seed ?? 42);
+  const { mean, std } = moments(present);
+  return {
+    name: column.name,
+    type: "numeric",
+    rows: column.values.length,
+    missing: column.values.length - present.length,
+    mean,
+    std,
+    values,
+  };
+}
+
+/** The column's non-missing values, sorted ascending. */
+export function presentSorted(values: Float64Array): Float64Array {
+  return values.filter((v) => !Number.isNaN(v)).sort();
+}
+
+function subsample(sorted: Float64Array, maxValues: number, seed: number): Float64Array {
+  if (sorted.length <= maxValues) return sorted;
+  const indices = Uint32Array.from({ length: sorted.length }, (_, i) => i);
+  shuffleInPlace(indices, createRandom(seed));
+  return Float64Array.from(indices.subarray(0, maxValues), (i) => sorted[i]!).sort();
+}
+
+function moments(values: Float64Array): { mean: number; std: number } {
+  if (values.length === 0) return { mean: Number.NaN, std: Number.NaN };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return { mean, std: Math.sqrt(squares / values.length) };
+}
+
+function columnLength(column: FeatureColumn): number {
+  return column.type === "numeric" ? column.values.length : column.codes.length;
+}
+
+// Stored form: "KEELPROF" + header length (uint32 LE) + JSON header, padded to 8 bytes,
+// then each numeric column's values as raw float64 in column order.
+const MAGIC = "KEELPROF";
+
+export function encodeProfile(profile: ReferenceProfile): Uint8Array {
+  const all = [...profile.columns, ...(profile.prediction ? [profile.prediction] : [])];
+  const numeric = all.filter((c): c is NumericProfile => c.type === "numeric");
+  const strip = (c: ColumnProfile) =>
+    c.type === "numeric" ? { ...c, values: c.values.length } : c;
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      ...profile,
+      columns: profile.columns.map(strip),
+      prediction: profile.prediction && strip(profile.prediction),
+    }),
+  );
+  const start = align8(MAGIC.length + 4 + header.length);
+  const size = start + numeric.reduce((n, c) => n + c.values.length * 8, 0);
+  const bytes = new Uint8Array(size);
+  bytes.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(bytes.buffer).setUint32(MAGIC.length, header.length, true);
+  bytes.set(header, MAGIC.length + 4);
+  let offset = start;
+  for (const c of numeric) {
+    bytes.set(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength), offset);
+    offset += c.values.byteLength;
+  }
+  return bytes;
+}
+
+export function decodeProfile(bytes: Uint8Array): ReferenceProfile {
+  const fail = (why: string) => new Error(`Corrupt reference profile: ${why}`);
+  if (bytes.length < MAGIC.length + 4 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    throw fail("it does not start with the profile marker");
+  }
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(MAGIC.length, true);
+  let parsed: ReferenceProfile & { columns: ColumnProfile[] };
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
+  } catch {
+    throw fail("its header is not JSON");
+  }
+  let offset = align8(12 + headerLength);
+  const restore = (c: ColumnProfile): ColumnProfile => {
+    if (c.type !== "numeric") return c;
+    const count = c.values as unknown as number;
+    if (offset + count * 8 > bytes.length) throw fail("its values are cut short");
+    const values = new Float64Array(bytes.slice(offset, offset + count * 8).buffer);
+    offset += count * 8;
+    return { ...c, values };
+  };
+  const columns = parsed.columns.map(restore);
+  const prediction = parsed.prediction ? restore(parsed.prediction) : undefined;
+  return { ...parsed, columns, ...(prediction ? { prediction } : {}) };
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;

@@ -1,0 +1,414 @@
+// A drift report: per feature, a statistical test chosen by type and reference
+// size with Evidently's defaults (KS / Wasserstein for numbers, chi-square /
+// Jensen–Shannon for categories; PSI on request), the verdict per feature, and
+// dataset drift when the share of drifted features reaches the threshold.
+// The JSON field names are a public contract (clients and the dashboard read them).
+
+import type { FeatureColumn } from "../data/dataset.ts";
+import { createRandom, shuffleInPlace } from "../data/random.ts";
+import {
+  type CategoricalProfile,
+  type ColumnProfile,
+  type NumericProfile,
+  presentSorted,
+  type ReferenceProfile,
+} from "./profile.ts";
+import { chiSquare } from "./stats/chi-square.ts";
+import { jensenShannon } from "./stats/jensen-shannon.ts";
+import { KS_MAX_EXACT_N, ksTwoSampleSorted } from "./stats/ks.ts";
+import { populationStabilityIndex } from "./stats/psi.ts";
+import { chiSquareUpperQuantile } from "./stats/special.ts";
+import { wassersteinSorted } from "./stats/wasserstein.ts";
+
+export const DRIFT_METHODS = ["ks", "wasserstein", "chisquare", "jensenshannon", "psi"] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+/** Evidently's defaults: p-value tests drift below, distances above. */
+export const DEFAULT_THRESHOLDS: Record<DriftMethod, number> = {
+  ks: 0.05,
+  chisquare: 0.05,
+  wasserstein: 0.1,
+  jensenshannon: 0.1,
+  psi: 0.1,
+};
+
+/** Up to this many reference rows the p-value tests are used; above, the distances. */
+export const SMALL_REFERENCE_ROWS = 1000;
+/** Categories expected fewer times than this in the current window are pooled. */
+export const MIN_EXPECTED_COUNT = 5;
+/** Upper-tail probability of the sampling-noise floor a Jensen–Shannon distance must clear. */
+export const NOISE_FLOOR_P = 0.001;
+/**
+ * How many times its expected size under no drift a Wasserstein distance must
+ * reach (about the 99.9th percentile of the limiting law, ∫|B(F(x))|dx).
+ */
+export const WASSERSTEIN_NOISE_MULTIPLE = 3;
+export const OTHER = "(other)";
+const DISTRIBUTION_BINS = 20;
+const PSI_BINS = 10;
+
+export interface ColumnDriftOverride {
+  method?: DriftMethod;
+  threshold?: number;
+}
+
+export interface DriftOptions {
+  shareThreshold?: number;
+  columns?: Record<string, ColumnDriftOverride>;
+}
+
+export type Distribution =
+  | { kind: "numeric"; edges: number[]; reference: number[]; current: number[] }
+  | { kind: "categorical"; categories: string[]; reference: number[]; current: number[] };
+
+export interface FeatureDrift {
+  feature: string;
+  type: "numeric" | "categorical";
+  method: DriftMethod;
+  statistic: number;
+  p_value?: number;
+  distance?: number;
+  threshold: number;
+  /** The distance sampling noise alone reaches at this window size (Wasserstein, Jensen–Shannon). */
+  noise_floor?: number;
+  drifted: boolean;
+  reference_rows: number;
+  current_rows: number;
+  /** Share of the current rows with no value. */
+  current_missing_share: number;
+  note?: string;
+  distribution: Distribution;
+}
+
+export interface DriftReport {
+  dataset_drift: boolean;
+  drift_share: number;
+  share_threshold: number;
+  reference_rows: number;
+  current_rows: number;
+  drifted_features: string[];
+  features: FeatureDrift[];
+  prediction?: FeatureDrift;
+}
+
+export function computeDriftReport(
+  reference: ReferenceProfile,
+  current: { features: FeatureColumn[]; prediction?: FeatureColumn },
+  options: DriftOptions = {},
+): DriftReport {
+  const byName = new Map(current.features.map((c) => [c.name, c]));
+  const features = reference.columns.map((ref) => {
+    const column = byName.get(ref.name);
+    if (!column) throw new Error(`The current data has no column "${ref.name}"`);
+    return columnDrift(ref, column, options.columns?.[ref.name]);
+  });
+  const prediction =
+    reference.prediction && current.prediction
+      ? columnDrift(reference.prediction, current.prediction, undefined)
+      : undefined;
+  const drifted = features.filter((f) => f.drifted).map((f) => f.feature);
+  const shareThreshold = options.shareThreshold ?? 0.5;
+  const share = features.length === 0 ? 0 : drifted.length / features.length;
+  return {
+    dataset_drift: features.length > 0 && share >= shareThreshold,
+    drift_share: share,
+    share_threshold: shareThreshold,
+    reference_rows: reference.rows,
+    current_rows: current.features[0] ? lengthOf(current.features[0]) : 0,
+    drifted_features: drifted,
+    features,
+    ...(prediction ? { prediction } : {}),
+  };
+}
+
+/** The method a column gets unless the spec says otherwise. */
+export function defaultMethod(type: ColumnProfile["type"], referenceRows: number): DriftMethod {
+  const small = referenceRows <= SMALL_REFERENCE_ROWS;
+  if (type === "numeric") return small ? "ks" : "wasserstein";
+  return small ? "chisquare" : "jensenshannon";
+}
+
+function columnDrift(
+  ref: ColumnProfile,
+  column: FeatureColumn,
+  override: ColumnDriftOverride | undefined,
+): FeatureDrift {
+  const method = override?.method ?? defaultMethod(ref.type, ref.rows - ref.missing);
+  const threshold = override?.threshold ?? DEFAULT_THRESHOLDS[method];
+  if (ref.type === "numeric") {
+    const values = column.type === "numeric" ? column.values : asNumbers(column);
+    return numericDrift(ref, values, method, threshold);
+  }
+  return categoricalDrift(ref, categoryCounts(column), lengthOf(column), method, threshold);
+}
+
+function numericDrift(
+  ref: NumericProfile,
+  values: Float64Array,
+  method: DriftMethod,
+  threshold: number,
+): FeatureDrift {
+  const current = presentSorted(values);
+  const base = {
+    feature: ref.name,
+    type: "numeric" as const,
+    method,
+    threshold,
+    reference_rows: ref.rows,
+    current_rows: values.length,
+    current_missing_share: values.length === 0 ? 0 : 1 - current.length / values.length,
+    distribution: numericDistribution(ref.values, current),
+  };
+  if (current.length === 0 || ref.values.length === 0) {
+    return {
+      ...base,
+      statistic: Number.NaN,
+      drifted: current.length !== ref.values.length,
+      note: "no values to compare on one side",
+    };
+  }
+  switch (method) {
+    case "ks": {
+      const { statistic, pValue } = ksTwoSampleSorted(capped(ref.values), capped(current));
+      return { ...base, statistic, p_value: pValue, drifted: pValue < threshold };
+    }
+    case "wasserstein": {
+      const scale = Math.max(ref.std, 1e-12);
+      const distance = wassersteinSorted(ref.values, current) / scale;
+      const floor = wassersteinNoiseFloor(ref.values, current.length) / scale;
+      return {
+        ...base,
+        statistic: distance,
+        distance,
+        noise_floor: floor,
+        drifted: distance > Math.max(threshold, floor),
+      };
+    }
+    case "psi": {
+      const [r, c] = binCounts(ref.values, current, PSI_BINS);
+      const distance = populationStabilityIndex(r, c);
+      return { ...base, statistic: distance, distance, drifted: distance > threshold };
+    }
+    default:
+      throw new Error(`Method ${method} does not apply to numeric feature "${ref.name}"`);
+  }
+}
+
+function categoricalDrift(
+  ref: CategoricalProfile,
+  counts: Map<string, number>,
+  rows: number,
+  method: DriftMethod,
+  threshold: number,
+): FeatureDrift {
+  const currentPresent = sumValues(counts.values());
+  const refPresent = ref.rows - ref.missing;
+  const base = {
+    feature: ref.name,
+    type: "categorical" as const,
+    method,
+    threshold,
+    reference_rows: ref.rows,
+    current_rows: rows,
+    current_missing_share: rows === 0 ? 0 : 1 - currentPresent / rows,
+    distribution: categoricalDistribution(ref.counts, counts),
+  };
+  if (currentPresent === 0 || refPresent === 0) {
+    return {
+      ...base,
+      statistic: Number.NaN,
+      drifted: currentPresent !== refPresent,
+      note: "no values to compare on one side",
+    };
+  }
+  const { observed, referenceCounts } = pooledCounts(
+    ref.counts,
+    refPresent,
+    counts,
+    currentPresent,
+  );
+  switch (method) {
+    case "chisquare": {
+      const expected = referenceCounts.map((r) => (r * currentPresent) / refPresent);
+      const { statistic, pValue } = chiSquare(observed, expected);
+      return { ...base, statistic, p_value: pValue, drifted: pValue < threshold };
+    }
+    case "jensenshannon": {
+      const distance = jensenShannon(referenceCounts, observed);
+      const floor = noiseFloor(observed.length, refPresent, currentPresent);
+      return {
+        ...base,
+        statistic: distance,
+        distance,
+        noise_floor: floor,
+        drifted: distance > Math.max(threshold, floor),
+      };
+    }
+    case "psi": {
+      const distance = populationStabilityIndex(referenceCounts, observed);
+      return { ...base, statistic: distance, distance, drifted: distance > threshold };
+    }
+    default:
+      throw new Error(`Method ${method} does not apply to categorical feature "${ref.name}"`);
+  }
+}
+
+/**
+ * Categories (including ones the reference never saw) are pooled into one
+ * bucket when the reference expects fewer than MIN_EXPECTED_COUNT of them in a
+ * window this size: with hundreds of categories and a few hundred rows, most
+ * cells would otherwise hold 0 or 1 rows and sampling noise alone would read
+ * as drift.
+ */
+function pooledCounts(
+  reference: Record<string, number>,
+  refPresent: number,
+  current: Map<string, number>,
+  currentPresent: number,
+): { observed: number[]; referenceCounts: number[] } {
+  const observed: number[] = [];
+  const referenceCounts: number[] = [];
+  let pooledRef = 0;
+  let pooledCur = 0;
+  const categories = new Set([...Object.keys(reference), ...current.keys()]);
+  for (const category of [...categories].sort()) {
+    const r = reference[category] ?? 0;
+    const c = current.get(category) ?? 0;
+    if ((r * currentPresent) / refPresent < MIN_EXPECTED_COUNT) {
+      pooledRef += r;
+      pooledCur += c;
+    } else {
+      observed.push(c);
+      referenceCounts.push(r);
+    }
+  }
+  if (pooledRef > 0 || pooledCur > 0) {
+    observed.push(pooledCur);
+    referenceCounts.push(pooledRef);
+  }
+  return { observed, referenceCounts };
+}
+
+/**
+ * Under no drift, 8·n·JS² is close to a chi-square on k − 1 degrees of freedom
+ * (n the effective sample size of the two samples), so a distance below this
+ * quantile is what sampling alone produces.
+ */
+function noiseFloor(categories: number, refRows: number, currentRows: number): number {
+  if (categories < 2) return 0;
+  const n = (refRows * currentRows) / (refRows + currentRows);
+  return Math.sqrt(chiSquareUpperQuantile(NOISE_FLOOR_P, categories - 1) / (8 * n));
+}
+
+/**
+ * A window of n rows drawn from the reference itself lies at a Wasserstein
+ * distance of about √(2/π)·∫√(F(1−F))dx / √n (del Barrio, Giné & Matrán 1999);
+ * below a multiple of that, a "drift" is only the window being small.
+ */
+function wassersteinNoiseFloor(reference: Float64Array, currentRows: number): number {
+  const n = reference.length;
+  if (n < 2 || currentRows === 0) return 0;
+  let integral = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const f = (i + 1) / n;
+    integral += Math.sqrt(f * (1 - f)) * (reference[i + 1]! - reference[i]!);
+  }
+  const effective = (n * currentRows) / (n + currentRows);
+  return (WASSERSTEIN_NOISE_MULTIPLE * Math.sqrt(2 / Math.PI) * integral) / Math.sqrt(effective);
+}
+
+/** KS stays on its exact path: a larger sample is thinned to an even spread of KS_MAX_EXACT_N values. */
+function capped(sorted: Float64Array): Float64Array {
+  if (sorted.length <= KS_MAX_EXACT_N) return sorted;
+  const indices = Uint32Array.from({ length: sorted.length }, (_, i) => i);
+  shuffleInPlace(indices, createRandom(7));
+  return Float64Array.from(indices.subarray(0, KS_MAX_EXACT_N), (i) => sorted[i]!).sort();
+}
+
+function numericDistribution(ref: Float64Array, current: Float64Array): Distribution {
+  const [reference, cur, edges] = binCounts(ref, current, DISTRIBUTION_BINS);
+  return { kind: "numeric", edges, reference: shares(reference), current: shares(cur) };
+}
+
+/** Counts of both sorted samples in `bins` equal-width bins over their joint range. */
+function binCounts(
+  ref: Float64Array,
+  current: Float64Array,
+  bins: number,
+): [number[], number[], number[]] {
+  const low = Math.min(ref[0] ?? Number.POSITIVE_INFINITY, current[0] ?? Number.POSITIVE_INFINITY);
+  const high = Math.max(
+    ref.at(-1) ?? Number.NEGATIVE_INFINITY,
+    current.at(-1) ?? Number.NEGATIVE_INFINITY,
+  );
+  const width = high > low ? (high - low) / bins : 1;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => low + i * width);
+  const count = (values: Float64Array) => {
+    const counts = new Array<number>(bins).fill(0);
+    for (const v of values) counts[Math.min(bins - 1, Math.floor((v - low) / width))]!++;
+    return counts;
+  };
+  return [count(ref), count(current), edges];
+}
+
+function categoricalDistribution(
+  reference: Record<string, number>,
+  current: Map<string, number>,
+): Distribution {
+  const weight = (c: string) => (reference[c] ?? 0) + (current.get(c) ?? 0);
+  const all = [...new Set([...Object.keys(reference), ...current.keys()])].sort(
+    (a, b) => weight(b) - weight(a),
+  );
+  const shown = all.slice(0, DISTRIBUTION_BINS);
+  const rest = all.slice(DISTRIBUTION_BINS);
+  const refCounts = shown.map((c) => reference[c] ?? 0);
+  const curCounts = shown.map((c) => current.get(c) ?? 0);
+  if (rest.length > 0) {
+    refCounts.push(sumValues(rest.map((c) => reference[c] ?? 0)));
+    curCounts.push(sumValues(rest.map((c) => current.get(c) ?? 0)));
+  }
+  return {
+    kind: "categorical",
+    categories: rest.length > 0 ? [...shown, OTHER] : shown,
+    reference: shares(refCounts),
+    current: shares(curCounts),
+  };
+}
+
+function categoryCounts(column: FeatureColumn): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (column.type === "categorical") {
+    for (const code of column.codes) {
+      if (code >= 0) {
+        const label = column.vocabulary[code]!;
+        counts.set(label, (counts.get(label) ?? 0) + 1);
+      }
+    }
+  } else {
+    for (const v of column.values)
+      if (!Number.isNaN(v)) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function asNumbers(column: FeatureColumn): Float64Array {
+  if (column.type === "numeric") return column.values;
+  return Float64Array.from(column.codes, (code) =>
+    code < 0 ? Number.NaN : Number(column.vocabulary[code]),
+  );
+}
+
+function shares(counts: number[]): number[] {
+  const total = sumValues(counts);
+  return counts.map((c) => (total === 0 ? 0 : c / total));
+}
+
+function sumValues(values: Iterable<number>): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum;
+}
+
+function lengthOf(column: FeatureColumn): number {
+  return column.type === "numeric" ? column.values.length : column.codes.length;
+}
