@@ -1,15 +1,29 @@
 #!/usr/bin/env bun
+
 // keel's command line. `keel serve` runs the service; more commands join as
 // the features behind them land.
 
+import { driftCommand, UsageError } from "./cli/drift.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { errorMessage } from "./errors.ts";
+import { AppError, errorMessage } from "./errors.ts";
 import { startKeel } from "./main.ts";
+
+/** Bad arguments or bad data (as opposed to keel failing): exit code 2. */
+function isInputError(error: unknown): boolean {
+  return (
+    error instanceof UsageError ||
+    (error instanceof AppError && error.status >= 400 && error.status < 500) ||
+    (error instanceof TypeError &&
+      "code" in error &&
+      String(error.code).startsWith("ERR_PARSE_ARGS"))
+  );
+}
 
 const USAGE = `keel: serve, monitor, retrain and hot-swap a tabular model in one process
 
 Usage:
   keel serve        start the HTTP service (settings come from the environment; see README)
+  keel drift        compare two data files feature by feature (keel drift --help)
   keel --help       show this help
 `;
 
@@ -35,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
     case "serve":
       await serve();
       return 0;
+    case "drift":
+      return driftCommand(argv.slice(1));
     case undefined:
     case "help":
     case "--help":
@@ -54,6 +70,6 @@ main(process.argv.slice(2)).then(
   (error) => {
     const message = error instanceof ConfigError ? error.message : errorMessage(error);
     process.stderr.write(`keel: ${message}\n`);
-    process.exit(1);
+    process.exit(isInputError(error) ? 2 : 1);
   },
 );

@@ -1,0 +1,107 @@
+// `keel drift` as a user runs it: the real CLI on real files.
+
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { useTempDirs } from "../helpers/temp-dir.ts";
+import { drifted, weatherRows } from "../http/weather-traffic.ts";
+
+const ROOT = resolve(import.meta.dir, "../..");
+const SPEC = join(ROOT, "data/seattle-weather.spec.json");
+const tempDir = useTempDirs();
+
+function keel(...args: string[]) {
+  const run = Bun.spawnSync([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  return { code: run.exitCode, out: run.stdout.toString(), err: run.stderr.toString() };
+}
+
+function write(dir: string, name: string, rows: ReturnType<typeof weatherRows>): string {
+  const path = join(dir, name);
+  const lines = rows.map(
+    (r) => `${r.date},${r.precipitation},${r.temp_max},${r.temp_min},${r.wind},${r.weather}`,
+  );
+  writeFileSync(path, `date,precipitation,temp_max,temp_min,wind,weather\n${lines.join("\n")}\n`);
+  return path;
+}
+
+describe("keel drift", () => {
+  const rows = weatherRows();
+
+  test("prints a table and the verdict, exit 0 either way", () => {
+    const dir = tempDir();
+    const reference = write(dir, "ref.csv", rows.slice(0, 700));
+    const same = keel(
+      "drift",
+      "--reference",
+      reference,
+      "--current",
+      write(dir, "same.csv", rows.slice(0, 700)),
+      "--spec",
+      SPEC,
+    );
+    expect(same.code).toBe(0);
+    expect(same.out).toContain("dataset: no drift");
+    expect(same.out).toMatch(/temp_max\s+numeric\s+ks/);
+    const shifted = keel(
+      "drift",
+      "--reference",
+      reference,
+      "--current",
+      write(dir, "cur.csv", drifted(rows.slice(700))),
+      "--spec",
+      SPEC,
+    );
+    expect(shifted.code).toBe(0);
+    expect(shifted.out).toContain("dataset: DRIFT");
+  });
+
+  test("--json prints the report with the service's field names", () => {
+    const dir = tempDir();
+    const result = keel(
+      "drift",
+      "--reference",
+      write(dir, "ref.csv", rows),
+      "--current",
+      write(dir, "cur.csv", drifted(rows.slice(0, 400))),
+      "--target",
+      "weather",
+      "--exclude",
+      "date",
+      "--json",
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out);
+    expect(report.dataset_drift).toBe(true);
+    expect(report.reference_rows).toBe(1461);
+    expect(report.features.map((f: { feature: string }) => f.feature)).toEqual([
+      "precipitation",
+      "temp_max",
+      "temp_min",
+      "wind",
+    ]);
+    expect(report.features[1]).toMatchObject({
+      type: "numeric",
+      method: "wasserstein",
+      threshold: 0.1,
+      drifted: true,
+    });
+  });
+
+  test("bad input: one clear line and exit 2", () => {
+    const dir = tempDir();
+    const reference = write(dir, "ref.csv", rows.slice(0, 50));
+    const missingFile = keel("drift", "--reference", reference, "--current", join(dir, "nope.csv"));
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.err.trim().split("\n")).toHaveLength(1);
+    const noCurrent = keel("drift", "--reference", reference);
+    expect(noCurrent.code).toBe(2);
+    expect(noCurrent.err).toContain("--current");
+    writeFileSync(join(dir, "narrow.csv"), "precipitation,wind\n1,2\n");
+    const narrow = keel("drift", "--reference", reference, "--current", join(dir, "narrow.csv"));
+    expect(narrow.code).toBe(2);
+    expect(narrow.err).toContain('"temp_max"');
+  });
+});
