@@ -4,14 +4,17 @@
 // the features behind them land.
 
 import { driftCommand, UsageError } from "./cli/drift.ts";
+import { simulateCommand } from "./cli/simulate.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { AppError, errorMessage } from "./errors.ts";
 import { startKeel } from "./main.ts";
+import { DriftSpecError } from "./simulate/drift-spec.ts";
 
 /** Bad arguments or bad data (as opposed to keel failing): exit code 2. */
 function isInputError(error: unknown): boolean {
   return (
     error instanceof UsageError ||
+    error instanceof DriftSpecError ||
     (error instanceof AppError && error.status >= 400 && error.status < 500) ||
     (error instanceof TypeError &&
       "code" in error &&
@@ -24,6 +27,7 @@ const USAGE = `keel: serve, monitor, retrain and hot-swap a tabular model in one
 Usage:
   keel serve        start the HTTP service (settings come from the environment; see README)
   keel drift        compare two data files feature by feature (keel drift --help)
+  keel simulate     replay data against a running keel, optionally drifted (keel simulate --help)
   keel --help       show this help
 `;
 
@@ -51,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "drift":
       return driftCommand(argv.slice(1));
+    case "simulate":
+      return simulateCommand(argv.slice(1));
     case undefined:
     case "help":
     case "--help":
