@@ -3,6 +3,8 @@
 // PATH, else autocannon under node). Prints one key=value line per result:
 //   predict_single_rps=… baseline_rps=… ratio=… p99_ms=…
 //   predict_batch1000_rows_per_s=… baseline_rps=… p99_ms=…
+//   capture_all_rps=… capture_off_rps=… ratio=…   (the drift window's cost: every row
+//   captured vs capture sampled down to 1 row/s, two more keel processes)
 // plus errors=N (keel) / baseline_errors=N when any answer was not a 2xx or a socket failed.
 //
 // Run: bun bench/predict.ts   (npm run bench)
@@ -89,6 +91,27 @@ async function main(): Promise<void> {
     baseline_rps: Math.round(baseBatch.rps),
     p99_ms: round(keelBatch.p99Ms, 2),
     ...errorsOf(keelBatch, baseBatch),
+  });
+  await stopChildren({ keepWorkDir: true });
+
+  const captureAll = await startServer("keel-capture-all", ["src/cli.ts", "serve"], {
+    KEEL_HOME: join(workDir, "home-all"),
+    KEEL_HOST: "127.0.0.1",
+    KEEL_CAPTURE_ROWS_PER_S: "1000000",
+  });
+  const all = await measure(captureAll, singleBody);
+  await stopChildren({ keepWorkDir: true });
+  const captureOff = await startServer("keel-capture-off", ["src/cli.ts", "serve"], {
+    KEEL_HOME: join(workDir, "home-off"),
+    KEEL_HOST: "127.0.0.1",
+    KEEL_CAPTURE_ROWS_PER_S: "1",
+  });
+  const off = await measure(captureOff, singleBody);
+  print({
+    capture_all_rps: Math.round(all.rps),
+    capture_off_rps: Math.round(off.rps),
+    ratio: round(all.rps / off.rps, 3),
+    ...errorsOf(all, off),
   });
 }
 
@@ -183,7 +206,7 @@ async function tail(file: string): Promise<string> {
   return text.split("\n").slice(-20).join("\n");
 }
 
-async function stopChildren(): Promise<void> {
+async function stopChildren(options: { keepWorkDir?: boolean } = {}): Promise<void> {
   await Promise.all(
     [...children].map(async (child) => {
       if (child.exitCode === null && child.signalCode === null) {
@@ -195,6 +218,7 @@ async function stopChildren(): Promise<void> {
       children.delete(child);
     }),
   );
+  if (options.keepWorkDir) return;
   if (workDir) await rm(workDir, { recursive: true, force: true });
   workDir = undefined;
 }

@@ -18,8 +18,10 @@ export interface LiveWindowSettings {
   maxAgeMs: number;
   /** Rows captured per second before sampling starts (KEEL_CAPTURE_ROWS_PER_S). */
   maxRowsPerSecond: number;
-  /** How often the buffer is written out. */
+  /** How often the buffer is written out (small batches keep each write's pause short). */
   flushEveryMs?: number;
+  /** How often the window is pruned and recounted (each prune scans the window). */
+  pruneEveryMs?: number;
 }
 
 export interface LiveWindow {
@@ -30,8 +32,10 @@ export interface LiveWindow {
     predictions: readonly Prediction[],
     ids: readonly string[],
   ): void;
-  /** Writes buffered rows out now (before a check or a feedback join). */
+  /** Writes buffered rows out now (before a feedback join). */
   flush(): void;
+  /** Writes buffered rows out and prunes the window to its limits (before a check). */
+  settle(): void;
   /** Rows in the window (as of the last flush). */
   size(): number;
   stop(): void;
@@ -68,12 +72,8 @@ export function createLiveWindow(deps: {
     return keepShare >= 1 || random() < keepShare;
   };
 
-  const flush = () => {
-    if (buffer.length === 0) return;
-    const rows = buffer;
-    buffer = [];
+  const prune = () => {
     try {
-      store.appendLiveRows(rows);
       store.pruneLiveRows(settings.modelName, {
         maxRows: settings.maxRows,
         minAt: now() - settings.maxAgeMs,
@@ -81,11 +81,27 @@ export function createLiveWindow(deps: {
       size = store.countLiveRows(settings.modelName);
       metrics.driftWindowRows.set(size);
     } catch (error) {
-      logger.error("drift.window_write_failed", { rows: rows.length, error: errorMessage(error) });
+      logger.error("drift.window_prune_failed", { error: errorMessage(error) });
     }
   };
-  const timer = setInterval(flush, settings.flushEveryMs ?? 1000);
-  timer.unref();
+  const flush = () => {
+    if (buffer.length === 0) return;
+    const rows = buffer;
+    buffer = [];
+    try {
+      store.appendLiveRows(rows);
+      size += rows.length;
+    } catch (error) {
+      logger.error("drift.window_write_failed", { rows: rows.length, error: errorMessage(error) });
+    }
+    // Between prunes the window may run over its size by what arrives meanwhile.
+    if (size > settings.maxRows * 1.1) prune();
+    else metrics.driftWindowRows.set(size);
+  };
+  const flushTimer = setInterval(flush, settings.flushEveryMs ?? 250);
+  const pruneTimer = setInterval(prune, settings.pruneEveryMs ?? 5000);
+  flushTimer.unref();
+  pruneTimer.unref();
 
   return {
     capture(version, rows, predictions, ids) {
@@ -105,10 +121,16 @@ export function createLiveWindow(deps: {
       if (buffer.length > settings.maxRows) buffer = buffer.slice(buffer.length - settings.maxRows);
     },
     flush,
+    settle() {
+      flush();
+      prune();
+    },
     size: () => size,
     stop() {
-      clearInterval(timer);
+      clearInterval(flushTimer);
+      clearInterval(pruneTimer);
       flush();
+      prune();
     },
   };
 }

@@ -161,7 +161,7 @@ export function createDriftMonitor(deps: {
       return record;
     },
     check(trigger) {
-      window.flush();
+      window.settle();
       const version = servedVersion();
       const reference = activeReference();
       const rows = store.liveRows(modelName, {

@@ -52,7 +52,7 @@ describe("live window", () => {
     const { store, window } = setup({ maxRows: 10 });
     for (let batch = 0; batch < 5; batch++) {
       send(window, batch * 4, 4);
-      window.flush();
+      window.settle();
     }
     const kept = store.liveRows("m", { sinceAt: 0, limit: 100 }).map((r) => r.inputs.x);
     expect(kept).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
@@ -66,7 +66,7 @@ describe("live window", () => {
     window.flush();
     clock.t += 61_000;
     send(window, 3, 2);
-    window.flush();
+    window.settle();
     expect(store.liveRows("m", { sinceAt: 0, limit: 100 }).map((r) => r.inputs.x)).toEqual([3, 4]);
     window.stop();
   });
