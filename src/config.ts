@@ -55,6 +55,21 @@ export interface Config {
   logRequests: boolean;
   /** Drift monitoring, live window, feedback and the self-healing loop. */
   drift: DriftConfig;
+  /** Where `POST /trigger {"target": "github"}` dispatches the retrain workflow. */
+  github: GithubSettings;
+}
+
+export interface GithubSettings {
+  /** GITHUB_REPOSITORY: owner/name. */
+  repository: string | undefined;
+  /** GITHUB_TOKEN: a token allowed to run workflows (actions: write). */
+  token: string | undefined;
+  /** KEEL_GITHUB_WORKFLOW: the workflow file (or id) to dispatch. */
+  workflow: string;
+  /** KEEL_GITHUB_REF: the branch or tag the workflow runs on. */
+  ref: string;
+  /** GITHUB_API_URL: the REST API root (GitHub Enterprise, or a stand-in in tests). */
+  apiUrl: string;
 }
 
 export type RetrainPolicy = "always" | "on-drift";
@@ -120,7 +135,30 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, "KEEL_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
     logRequests: !["0", "false", "no"].includes((env.KEEL_LOG_REQUESTS ?? "").toLowerCase()),
     drift: loadDriftConfig(env),
+    github: {
+      repository: repository(env, "GITHUB_REPOSITORY"),
+      token: text(env, "GITHUB_TOKEN"),
+      workflow: text(env, "KEEL_GITHUB_WORKFLOW") ?? "retrain.yml",
+      ref: text(env, "KEEL_GITHUB_REF") ?? "main",
+      apiUrl: httpUrl(env, "GITHUB_API_URL") ?? "https://api.github.com",
+    },
   };
+}
+
+function repository(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) {
+    throw new ConfigError(`${name} must be owner/name, got "${value}"`);
+  }
+  return value;
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  return value;
 }
 
 function loadDriftConfig(env: Env): DriftConfig {

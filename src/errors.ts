@@ -20,6 +20,8 @@ export type ErrorCode =
   | "ARTIFACT_CORRUPT"
   | "NOT_READY"
   | "TRAINING_FAILED"
+  | "GITHUB_REFUSED"
+  | "UPSTREAM_UNAVAILABLE"
   | "INTERNAL";
 
 export class AppError extends Error {

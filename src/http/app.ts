@@ -129,7 +129,16 @@ export function createApp(deps: AppDeps) {
     )
     .use(openInferenceRoutes({ slot: deps.slot, metrics }))
     .use(runRoutes({ tracking: deps.tracking }))
-    .use(adminRoutes({ deployment: deps.deployment, retrainer: deps.retrainer, admin }))
+    .use(
+      adminRoutes({
+        deployment: deps.deployment,
+        retrainer: deps.retrainer,
+        tracking: deps.tracking,
+        github: config.github,
+        logger,
+        admin,
+      }),
+    )
     .use(
       driftRoutes({
         monitor: deps.monitor,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
 import { type Keel, startKeel } from "../../src/main.ts";
-import { silentLogger } from "../../src/observability/log.ts";
+import { type Logger, silentLogger } from "../../src/observability/log.ts";
 
 export const ADMIN_TOKEN = "test-admin-token";
 
@@ -20,6 +20,7 @@ export interface TestKeel extends Keel {
 export async function startTestKeel(
   env: Record<string, string> = {},
   home = tempHome(),
+  logger: Logger = silentLogger,
 ): Promise<TestKeel> {
   const config = loadConfig({
     KEEL_HOME: home,
@@ -28,7 +29,7 @@ export async function startTestKeel(
     KEEL_ADMIN_TOKEN: ADMIN_TOKEN,
     ...env,
   });
-  const keel = await startKeel(config, { logger: silentLogger });
+  const keel = await startKeel(config, { logger });
   const request = (
     method: string,
     path: string,
