@@ -1,20 +1,67 @@
 #!/usr/bin/env bun
+// keel's command line: one file per command under src/cli/, dispatched from
+// the table below. Errors end as one line on stderr: exit 2 for bad arguments
+// or bad input, 1 when keel or the service could not do it.
 
-// keel's command line. `keel serve` runs the service; more commands join as
-// the features behind them land.
-
-import { driftCommand, UsageError } from "./cli/drift.ts";
+import { driftCommand } from "./cli/drift.ts";
+import { ServiceError, UsageError } from "./cli/errors.ts";
+import { modelsCommand } from "./cli/models.ts";
+import { predictCommand } from "./cli/predict.ts";
+import { promoteCommand } from "./cli/promote.ts";
+import { rollbackCommand } from "./cli/rollback.ts";
+import { runsCommand } from "./cli/runs.ts";
+import { serveCommand } from "./cli/serve.ts";
 import { simulateCommand } from "./cli/simulate.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { trainCommand } from "./cli/train.ts";
+import { ConfigError } from "./config.ts";
 import { AppError, errorMessage } from "./errors.ts";
-import { startKeel } from "./main.ts";
 import { DriftSpecError } from "./simulate/drift-spec.ts";
 
-/** Bad arguments or bad data (as opposed to keel failing): exit code 2. */
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
+  serve: {
+    run: serveCommand,
+    summary: "start the HTTP service (settings from the environment; see README)",
+  },
+  train: { run: trainCommand, summary: "train a model from a data file, without a server" },
+  predict: { run: predictCommand, summary: "score a data file with an ONNX model" },
+  models: { run: modelsCommand, summary: "list models; models show NAME [VERSION]" },
+  promote: { run: promoteCommand, summary: "point an alias (default prod) at a version" },
+  rollback: { run: rollbackCommand, summary: "move an alias back to its previous version" },
+  runs: { run: runsCommand, summary: "the run history; runs show ID" },
+  drift: { run: driftCommand, summary: "compare two data files feature by feature" },
+  simulate: {
+    run: simulateCommand,
+    summary: "replay data against a running keel, optionally drifted",
+  },
+};
+
+const USAGE = `keel: serve, monitor, retrain and hot-swap a tabular model in one process
+
+Usage: keel COMMAND [options]     (keel COMMAND --help for its options)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .join("\n")}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(USAGE);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}" (keel --help lists them)`);
+  return command.run(rest);
+}
+
+/** Bad arguments or bad data, as opposed to keel or the service failing. */
 function isInputError(error: unknown): boolean {
   return (
     error instanceof UsageError ||
     error instanceof DriftSpecError ||
+    error instanceof ConfigError ||
     (error instanceof AppError && error.status >= 400 && error.status < 500) ||
     (error instanceof TypeError &&
       "code" in error &&
@@ -22,60 +69,16 @@ function isInputError(error: unknown): boolean {
   );
 }
 
-const USAGE = `keel: serve, monitor, retrain and hot-swap a tabular model in one process
-
-Usage:
-  keel serve        start the HTTP service (settings come from the environment; see README)
-  keel drift        compare two data files feature by feature (keel drift --help)
-  keel simulate     replay data against a running keel, optionally drifted (keel simulate --help)
-  keel --help       show this help
-`;
-
-async function serve(): Promise<void> {
-  const config = loadConfig();
-  const keel = await startKeel(config);
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    signals++;
-    if (signals > 1) process.exit(1);
-    keel.logger.info("keel.signal", { signal });
-    const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2000);
-    force.unref();
-    void keel.stop().then(() => process.exit(0));
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
-}
-
-async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  switch (command) {
-    case "serve":
-      await serve();
-      return 0;
-    case "drift":
-      return driftCommand(argv.slice(1));
-    case "simulate":
-      return simulateCommand(argv.slice(1));
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`keel: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
-  }
-}
-
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exit(code);
   },
   (error) => {
-    const message = error instanceof ConfigError ? error.message : errorMessage(error);
-    process.stderr.write(`keel: ${message}\n`);
+    const message =
+      error instanceof ServiceError || error instanceof UsageError
+        ? error.message
+        : errorMessage(error);
+    process.stderr.write(`keel: ${message.split("\n")[0]}\n`);
     process.exit(isInputError(error) ? 2 : 1);
   },
 );

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { readSpec } from "../data/spec.ts";
 import { offlineDrift } from "../drift/offline.ts";
 import type { DriftReport, FeatureDrift } from "../drift/report.ts";
+import { UsageError } from "./errors.ts";
 
 export const DRIFT_HELP = `keel drift: compare two datasets feature by feature, as the service's drift check does
 
@@ -57,8 +58,6 @@ export async function driftCommand(argv: string[]): Promise<number> {
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return 0;
 }
-
-export class UsageError extends Error {}
 
 function formatReport(report: DriftReport): string {
   const header = [

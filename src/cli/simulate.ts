@@ -8,7 +8,7 @@ import { BUNDLED_DATA } from "../config.ts";
 import { loadDataset } from "../data/load.ts";
 import { parseDriftSpec } from "../simulate/drift-spec.ts";
 import { distort, type ReplayRow, replayRows } from "../simulate/replay.ts";
-import { UsageError } from "./drift.ts";
+import { UsageError } from "./errors.ts";
 import { createProgress } from "./progress.ts";
 
 export const SIMULATE_HELP = `keel simulate: replay data against a running keel, optionally drifted

@@ -1,0 +1,136 @@
+// `keel train`: trains a model from a data file without a server (CI,
+// notebooks) with the same trainer, split, ONNX export and parity check the
+// service uses, and writes the ONNX file and a JSON report.
+
+import { writeFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { parseArgs } from "node:util";
+import { loadDataset } from "../data/load.ts";
+import { readSpec } from "../data/spec.ts";
+import { stratifiedSplit } from "../data/split.ts";
+import type { TrainProgress } from "../training/protocol.ts";
+import { runTraining } from "../training/run-training.ts";
+import { ServiceError, UsageError } from "./errors.ts";
+import { round } from "./output.ts";
+import { createProgress } from "./progress.ts";
+
+export const TRAIN_HELP = `keel train: train a model from a data file, without a server
+
+Usage:
+  keel train --data FILE_OR_URL --target COL [options]
+
+Options:
+  --data FILE|URL     training data, CSV or JSON lines (a <name>.spec.json beside a local file is used)
+  --target COL        the column to predict (default: the spec's)
+  --algorithm A       auto | linear (default auto: the best trainer available)
+  --time-column COL   a time column: orders the rows, never a feature
+  --spec FILE         a dataset spec
+  --name NAME         the model name written into the file (default: the spec's, else the file's)
+  --test-fraction F   share of rows held out for evaluation (default 0.2)
+  --seed N            seed of the split and the trainer (default 42)
+  --out FILE          where the ONNX model goes (default model.onnx)
+  --report FILE       also write a JSON report: metrics, params, dataset fingerprint, training curve
+`;
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: "string" },
+      target: { type: "string" },
+      algorithm: { type: "string", default: "auto" },
+      "time-column": { type: "string" },
+      spec: { type: "string" },
+      name: { type: "string" },
+      "test-fraction": { type: "string", default: "0.2" },
+      seed: { type: "string", default: "42" },
+      out: { type: "string", default: "model.onnx" },
+      report: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  if (!values.data) throw new UsageError("--data is required");
+  if (values.algorithm !== "auto" && values.algorithm !== "linear") {
+    throw new UsageError(`--algorithm must be auto or linear, got "${values.algorithm}"`);
+  }
+  const testFraction = Number(values["test-fraction"]);
+  const seed = Number(values.seed);
+  if (!(testFraction >= 0.05 && testFraction <= 0.5))
+    throw new UsageError("--test-fraction must be from 0.05 to 0.5");
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError("--seed must be a whole number ≥ 0");
+
+  const loaded = await loadDataset({
+    source: values.data,
+    spec: values.spec ? await readSpec(values.spec) : undefined,
+    target: values.target,
+    timeColumn: values["time-column"],
+  });
+  const modelName =
+    values.name ?? (values.spec || loaded.spec.name ? loaded.spec.name : nameOf(values.data));
+  const split = stratifiedSplit(loaded.dataset.target, testFraction, seed);
+  const progress = createProgress();
+  const started = performance.now();
+  const outcome = await runTraining(
+    {
+      dataset: loaded.dataset,
+      split,
+      options: {
+        algorithm: "linear",
+        modelName,
+        runId: `cli-${Date.now().toString(36)}`,
+        timeColumn: loaded.spec.timeColumn,
+        params: loaded.spec.params,
+      },
+    },
+    { onProgress: (p) => progress.update(describe(p)) },
+  );
+  if (!outcome.ok) throw new ServiceError(`training failed: ${outcome.error}`);
+  const result = outcome.value;
+  const seconds = (performance.now() - started) / 1000;
+  progress.done(`trained ${result.algorithm} in ${seconds.toFixed(2)} s`);
+  await writeFile(values.out, result.onnx);
+  if (values.report) {
+    const report = {
+      model: modelName,
+      algorithm: result.algorithm,
+      task: loaded.spec.task,
+      target: loaded.spec.target,
+      features: loaded.spec.features,
+      metrics: result.metrics,
+      params: { ...result.params, test_fraction: testFraction, seed },
+      onnx_parity_max_abs_diff: result.parityMaxAbsDiff,
+      fit_seconds: round(seconds),
+      dataset: loaded.fingerprint,
+      curve: result.curve,
+      onnx: values.out,
+    };
+    await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  const shown = Object.entries(result.metrics)
+    .filter(([k]) => !k.endsWith("_rows"))
+    .map(([k, v]) => `${k}=${round(v)}`)
+    .join(" ");
+  process.stdout.write(
+    `${values.out}: ${result.algorithm} on ${loaded.dataset.rows} rows, holdout ${shown}\n`,
+  );
+  return 0;
+}
+
+function describe(p: TrainProgress): string {
+  const step = p.step === undefined ? "" : ` step ${p.step}`;
+  const loss = p.loss === undefined ? "" : ` loss ${p.loss.toFixed(5)}`;
+  return `training: ${p.stage}${step}${loss}`;
+}
+
+function nameOf(source: string): string {
+  const file = basename(source.split("?")[0]!);
+  return (
+    file.slice(0, file.length - extname(file).length).replace(/[^A-Za-z0-9._-]/g, "-") || "model"
+  );
+}
