@@ -3,3 +3,9 @@ declare module "*.sql" {
   const text: string;
   export default text;
 }
+
+// Data files Bun imports as files (`with { type: "file" }`): their path.
+declare module "*.csv" {
+  const path: string;
+  export default path;
+}

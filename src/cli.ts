@@ -3,6 +3,7 @@
 // the table below. Errors end as one line on stderr: exit 2 for bad arguments
 // or bad input, 1 when keel or the service could not do it.
 
+import "./native-preload.ts";
 import { driftCommand } from "./cli/drift.ts";
 import { ServiceError, UsageError } from "./cli/errors.ts";
 import { modelsCommand } from "./cli/models.ts";

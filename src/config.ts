@@ -3,8 +3,9 @@
 
 import { join, resolve } from "node:path";
 import { Cron } from "croner";
+import { BUNDLED_DATA, BUNDLED_SPEC } from "./data/bundled.ts";
 
-export const BUNDLED_DATA = resolve(import.meta.dir, "../data/seattle-weather.csv");
+export { BUNDLED_DATA };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -117,7 +118,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPath: join(home, "keel.db"),
     artifactsDir: join(home, "artifacts"),
     dataUrl: text(env, "KEEL_DATA_URL") ?? BUNDLED_DATA,
-    dataSpec: text(env, "KEEL_DATA_SPEC"),
+    dataSpec:
+      text(env, "KEEL_DATA_SPEC") ?? (text(env, "KEEL_DATA_URL") ? undefined : BUNDLED_SPEC),
     target: text(env, "KEEL_TARGET"),
     timeColumn: text(env, "KEEL_TIME_COLUMN"),
     modelName: modelName(env),
@@ -133,7 +135,9 @@ export function loadConfig(env: Env = process.env): Config {
     trainTimeoutMs: integer(env, "KEEL_TRAIN_TIMEOUT_S", 900, 1, 86_400) * 1000,
     shutdownTimeoutMs: integer(env, "KEEL_SHUTDOWN_TIMEOUT_S", 10, 1, 600) * 1000,
     logLevel: oneOf(env, "KEEL_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
-    logRequests: !["0", "false", "no"].includes((env.KEEL_LOG_REQUESTS ?? "").toLowerCase()),
+    logRequests: !["0", "false", "no"].includes(
+      (text(env, "KEEL_LOG_REQUESTS") ?? "").toLowerCase(),
+    ),
     drift: loadDriftConfig(env),
     github: {
       repository: repository(env, "GITHUB_REPOSITORY"),

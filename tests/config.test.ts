@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { BUNDLED_DATA, ConfigError, loadConfig } from "../src/config.ts";
+import { BUNDLED_SPEC } from "../src/data/bundled.ts";
 
 describe("loadConfig", () => {
   test("an empty environment gives the documented defaults", () => {
@@ -27,8 +28,19 @@ describe("loadConfig", () => {
       logLevel: "info",
       logRequests: true,
     });
+    expect(config.dataSpec).toBe(BUNDLED_SPEC);
+    expect(config.drift).toMatchObject({
+      minRows: 100,
+      windowRows: 10_000,
+      action: "none",
+      retrainPolicy: "always",
+    });
+    expect(config.github).toMatchObject({
+      workflow: "retrain.yml",
+      ref: "main",
+      apiUrl: "https://api.github.com",
+    });
     for (const unset of [
-      "dataSpec",
       "target",
       "timeColumn",
       "modelName",
@@ -37,6 +49,10 @@ describe("loadConfig", () => {
     ] as const) {
       expect(config[unset]).toBeUndefined();
     }
+  });
+
+  test("the bundled data's spec applies only while the data is the bundled one", () => {
+    expect(loadConfig({ KEEL_DATA_URL: "/data/mine.csv" }).dataSpec).toBeUndefined();
   });
 
   test("values are read, trimmed and typed", () => {
@@ -82,6 +98,13 @@ describe("loadConfig", () => {
     ["KEEL_MODEL_NAME", "a b"],
     ["KEEL_TEST_FRACTION", "0.9"],
     ["KEEL_MAX_BATCH_ROWS", "0"],
+    ["KEEL_DRIFT_CRON", "every day"],
+    ["KEEL_DRIFT_SHARE", "0"],
+    ["KEEL_DRIFT_ACTION", "panic"],
+    ["KEEL_RETRAIN_POLICY", "sometimes"],
+    ["KEEL_WINDOW_ROWS", "5"],
+    ["GITHUB_REPOSITORY", "not-a-repo"],
+    ["GITHUB_API_URL", "ftp://example.com"],
   ])("%s=%p stops start-up with a ConfigError naming the variable", (name, value) => {
     let caught: unknown;
     try {

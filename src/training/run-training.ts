@@ -59,6 +59,16 @@ function transferableRequest(request: TrainRequest): { request: TrainRequest; tr
   return { request: copied, transfer };
 }
 
+/**
+ * The worker script: beside this file from source; in the single binary every
+ * module shares the executable's URL, and scripts/build.ts embeds the worker
+ * at training/worker.ts under the bundle's root (src/).
+ */
+function workerEntry(): string | URL {
+  const compiled = import.meta.path.startsWith("/$bunfs/");
+  return compiled ? "./training/worker.ts" : new URL("./worker.ts", import.meta.url);
+}
+
 /** Terminates the worker and resolves once it has closed (or the grace period ran out). */
 function stop(worker: Worker): Promise<void> {
   return new Promise((resolve) => {
@@ -89,7 +99,7 @@ export function runTraining(
   }
   let worker: Worker;
   try {
-    worker = new Worker(new URL("./worker.ts", import.meta.url));
+    worker = new Worker(workerEntry());
   } catch (error) {
     return Promise.resolve({
       ok: false,

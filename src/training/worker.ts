@@ -2,6 +2,7 @@
 // events, and answers with exactly one result or error message. Every failure,
 // including a result that cannot be posted, becomes an `error` message.
 
+import "../native-preload.ts";
 import { errorMessage } from "../errors.ts";
 import type { WorkerMessageIn, WorkerMessageOut } from "./protocol.ts";
 import { trainModel } from "./train.ts";
