@@ -9,3 +9,13 @@ declare module "*.csv" {
   const path: string;
   export default path;
 }
+
+// Dashboard assets Bun imports as text (`with { type: "text" }`).
+declare module "*.css" {
+  const text: string;
+  export default text;
+}
+declare module "*.js" {
+  const text: string;
+  export default text;
+}

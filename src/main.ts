@@ -16,6 +16,7 @@ import { AppError, errorMessage } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { createLogger, type Logger } from "./observability/log.ts";
 import { createMetrics } from "./observability/metrics.ts";
+import { createTraffic } from "./observability/traffic.ts";
 import { createDegradeGuard } from "./pipeline/degrade-guard.ts";
 import { createDriftResponse, type DriftResponse } from "./pipeline/drift-response.ts";
 import { createRetrainer, type Retrainer } from "./pipeline/retrain.ts";
@@ -179,6 +180,7 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     driftResponse,
     feedback,
     scheduler,
+    traffic: createTraffic(),
   });
   app.listen({
     port: config.port,

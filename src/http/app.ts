@@ -11,6 +11,7 @@ import { AppError } from "../errors.ts";
 import { createIdGenerator } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import type { Traffic } from "../observability/traffic.ts";
 import type { DriftResponse } from "../pipeline/drift-response.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
 import type { Registry } from "../registry/registry.ts";
@@ -30,6 +31,7 @@ import { openInferenceRoutes } from "./open-inference.ts";
 import { predictRoutes } from "./predict.ts";
 import { runRoutes } from "./runs.ts";
 import { scheduleRoutes } from "./schedule.ts";
+import { uiRoutes } from "./ui.ts";
 
 export interface AppDeps {
   config: Config;
@@ -45,6 +47,7 @@ export interface AppDeps {
   driftResponse: DriftResponse;
   feedback: Feedback;
   scheduler: Scheduler;
+  traffic: Traffic;
 }
 
 interface RequestState {
@@ -53,6 +56,8 @@ interface RequestState {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The routes the dashboard's traffic panel charts. */
+const PREDICTION_ROUTES = new Set(["/predict", "/v2/models/:name/infer"]);
 
 export function createApp(deps: AppDeps) {
   const { config, metrics, logger } = deps;
@@ -99,6 +104,7 @@ export function createApp(deps: AppDeps) {
       const status = typeof set.status === "number" ? set.status : 200;
       const label = route || "unmatched";
       metrics.observeRequest(request.method, label, status, seconds);
+      if (PREDICTION_ROUTES.has(label)) deps.traffic.record(seconds);
       if (config.logRequests) {
         logger.info("http.request", {
           request_id: entry.id,
@@ -149,6 +155,14 @@ export function createApp(deps: AppDeps) {
     )
     .use(feedbackRoutes({ feedback: deps.feedback }))
     .use(scheduleRoutes({ scheduler: deps.scheduler }))
+    .use(
+      uiRoutes({
+        modelName: deps.deployment.modelName,
+        serveAlias: deps.deployment.serveAlias,
+        traffic: deps.traffic,
+        monitor: deps.monitor,
+      }),
+    )
     .get(
       "/metrics",
       async () =>
