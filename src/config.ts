@@ -42,6 +42,10 @@ export interface Config {
   maxBatchRows: number;
   /** KEEL_PROMOTE_TOLERANCE: how much worse (relative) a challenger's primary metric may be and still be promoted. */
   promoteTolerance: number;
+  /** KEEL_ALGORITHM: auto | linear | gbdt. */
+  algorithm: "auto" | "linear" | "gbdt";
+  /** KEEL_TRAIN_PARAMS: hyper-parameters as name=value pairs, over the spec's `params`. */
+  trainParams: Record<string, number | string | boolean>;
   /** KEEL_TEST_FRACTION: share of rows held out for evaluation. */
   testFraction: number;
   /** KEEL_SEED: seed for the split and the trainers. */
@@ -130,6 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, "KEEL_MAX_BODY_BYTES", 16 * 1024 * 1024, 1024, 2 ** 31),
     maxBatchRows: integer(env, "KEEL_MAX_BATCH_ROWS", 10_000, 1, 1_000_000),
     promoteTolerance: number(env, "KEEL_PROMOTE_TOLERANCE", 0.01, 0, 1),
+    algorithm: oneOf(env, "KEEL_ALGORITHM", ["auto", "linear", "gbdt"], "auto"),
+    trainParams: params(env, "KEEL_TRAIN_PARAMS"),
     testFraction: number(env, "KEEL_TEST_FRACTION", 0.2, 0.05, 0.5),
     seed: integer(env, "KEEL_SEED", 42, 0, 2 ** 31),
     trainTimeoutMs: integer(env, "KEEL_TRAIN_TIMEOUT_S", 900, 1, 86_400) * 1000,
@@ -147,6 +153,32 @@ export function loadConfig(env: Env = process.env): Config {
       apiUrl: httpUrl(env, "GITHUB_API_URL") ?? "https://api.github.com",
     },
   };
+}
+
+/** "learning_rate=0.05,max_leaf_nodes=63" → typed values (numbers, booleans, else text). */
+function params(env: Env, name: string): Record<string, number | string | boolean> {
+  const raw = text(env, name);
+  if (raw === undefined) return {};
+  const out: Record<string, number | string | boolean> = {};
+  for (const pair of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0)
+      throw new ConfigError(`${name} must be name=value pairs separated by commas, got "${pair}"`);
+    const value = pair.slice(eq + 1).trim();
+    const asNumber = Number(value);
+    out[pair.slice(0, eq).trim()] =
+      value === "true"
+        ? true
+        : value === "false"
+          ? false
+          : value !== "" && Number.isFinite(asNumber)
+            ? asNumber
+            : value;
+  }
+  return out;
 }
 
 function repository(env: Env, name: string): string | undefined {

@@ -106,6 +106,8 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
   const retrainer = createRetrainer({
     settings: {
       ...dataSettings,
+      algorithm: config.algorithm,
+      params: config.trainParams,
       testFraction: config.testFraction,
       seed: config.seed,
       promoteTolerance: config.promoteTolerance,

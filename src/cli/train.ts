@@ -22,7 +22,7 @@ Usage:
 Options:
   --data FILE|URL     training data, CSV or JSON lines (a <name>.spec.json beside a local file is used)
   --target COL        the column to predict (default: the spec's)
-  --algorithm A       auto | linear (default auto: the best trainer available)
+  --algorithm A       auto | linear | gbdt (default auto: train both, keep the better on the holdout)
   --time-column COL   a time column: orders the rows, never a feature
   --spec FILE         a dataset spec
   --name NAME         the model name written into the file (default: the spec's, else the file's)
@@ -55,8 +55,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.data) throw new UsageError("--data is required");
-  if (values.algorithm !== "auto" && values.algorithm !== "linear") {
-    throw new UsageError(`--algorithm must be auto or linear, got "${values.algorithm}"`);
+  const algorithm = values.algorithm;
+  if (algorithm !== "auto" && algorithm !== "linear" && algorithm !== "gbdt") {
+    throw new UsageError(`--algorithm must be auto, linear or gbdt, got "${algorithm}"`);
   }
   const testFraction = Number(values["test-fraction"]);
   const seed = Number(values.seed);
@@ -81,7 +82,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       dataset: loaded.dataset,
       split,
       options: {
-        algorithm: "linear",
+        algorithm,
+        seed,
         modelName,
         runId: `cli-${Date.now().toString(36)}`,
         timeColumn: loaded.spec.timeColumn,
@@ -108,6 +110,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       fit_seconds: round(seconds),
       dataset: loaded.fingerprint,
       curve: result.curve,
+      candidates: result.candidates,
+      selection: result.selection,
+      feature_importance: result.featureImportance ?? null,
       onnx: values.out,
     };
     await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);

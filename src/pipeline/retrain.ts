@@ -14,12 +14,16 @@ import type { ModelVersion, Registry } from "../registry/registry.ts";
 import type { Deployment } from "../serving/deployment.ts";
 import { inspectOnnx } from "../serving/inspect.ts";
 import type { Run, RunTrigger, Tracking } from "../tracking/tracking.ts";
-import type { TrainProgress, TrainResult } from "../training/protocol.ts";
+import type { Algorithm, ParamValue, TrainProgress, TrainResult } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
 import { decidePromotion } from "./gate.ts";
 import { loadTrainingData, type TrainingDataSettings } from "./training-data.ts";
 
 export interface RetrainSettings extends TrainingDataSettings {
+  /** KEEL_ALGORITHM: auto trains linear and GBDT and keeps the better. */
+  algorithm: Algorithm;
+  /** KEEL_TRAIN_PARAMS: hyper-parameters over the spec's `params`. */
+  params: Record<string, ParamValue>;
   testFraction: number;
   seed: number;
   promoteTolerance: number;
@@ -62,7 +66,7 @@ export function createRetrainer(deps: {
     const loaded = await loadData(run, options, champion);
     const split = stratifiedSplit(loaded.dataset.target, settings.testFraction, settings.seed);
     tracking.logParams(run.id, {
-      algorithm: "linear",
+      algorithm: settings.algorithm,
       test_fraction: settings.testFraction,
       seed: settings.seed,
       champion_version: champion?.version ?? null,
@@ -121,11 +125,12 @@ export function createRetrainer(deps: {
         dataset: loaded.dataset,
         split,
         options: {
-          algorithm: "linear",
+          algorithm: settings.algorithm,
+          seed: settings.seed,
           modelName,
           runId: run.id,
           timeColumn: loaded.spec.timeColumn,
-          params: loaded.spec.params,
+          params: { ...loaded.spec.params, ...settings.params },
         },
         champion: champion ? await registry.readArtifact(champion) : undefined,
       },
@@ -174,7 +179,29 @@ export function createRetrainer(deps: {
       );
     }
     tracking.logMetrics(runId, { onnx_parity_max_abs_diff: result.parityMaxAbsDiff });
-    tracking.logParams(runId, result.params);
+    for (const candidate of result.candidates) {
+      tracking.logMetrics(
+        runId,
+        Object.fromEntries(
+          Object.entries(candidate.metrics).map(([k, v]) => [
+            `candidate_${candidate.algorithm}_${k}`,
+            v,
+          ]),
+        ),
+      );
+      tracking.logMetrics(runId, {
+        [`candidate_${candidate.algorithm}_fit_seconds`]: candidate.fitSeconds,
+      });
+    }
+    if (result.featureImportance) {
+      tracking.logMetrics(
+        runId,
+        Object.fromEntries(
+          Object.entries(result.featureImportance).map(([f, v]) => [`importance_${f}`, v]),
+        ),
+      );
+    }
+    tracking.logParams(runId, { ...result.params, model_selection: result.selection });
   };
 
   const finish = (run: Run, outcome: Parameters<Tracking["finishRun"]>[1]) => {

@@ -13,6 +13,16 @@ export const OPSETS = [
 
 export const ElemType = onnx.TensorProto.DataType;
 const AttrType = onnx.AttributeProto.AttributeType;
+
+/** A uint8 tensor (TreeEnsemble's node modes). */
+export function uint8Tensor(name: string, values: ArrayLike<number>): onnx.ITensorProto {
+  return {
+    name,
+    dims: [values.length],
+    dataType: ElemType.UINT8,
+    rawData: Uint8Array.from(values),
+  };
+}
 const utf8 = new TextEncoder();
 
 /** Typed attribute constructors: ONNX cares whether a number is an int or a float. */
@@ -132,13 +142,16 @@ export interface ModelSpec {
   metadataProps?: { key: string; value: string }[];
   producerVersion?: string;
   docString?: string;
+  /** Defaults: IR 8 with OPSETS; the tree ensembles need IR 10 and ai.onnx.ml 5. */
+  irVersion?: number;
+  opsets?: readonly { domain: string; version: number }[];
 }
 
 /** Encodes a complete model; the bytes own their buffer, so it can be transferred. */
 export function encodeModel(spec: ModelSpec): Uint8Array {
   const model: onnx.IModelProto = {
-    irVersion: IR_VERSION,
-    opsetImport: OPSETS.map((o) => ({ domain: o.domain, version: o.version })),
+    irVersion: spec.irVersion ?? IR_VERSION,
+    opsetImport: (spec.opsets ?? OPSETS).map((o) => ({ domain: o.domain, version: o.version })),
     producerName: "keel",
     producerVersion: spec.producerVersion ?? "0.1.0",
     docString: spec.docString ?? "",

@@ -6,12 +6,17 @@ import type { Dataset, Split } from "../data/dataset.ts";
 
 export type ParamValue = number | string | boolean;
 
+export type Algorithm = "linear" | "gbdt" | "auto";
+
 export interface TrainOptions {
-  algorithm: "linear";
+  /** auto trains linear and GBDT on the same split and keeps the better on the holdout. */
+  algorithm: Algorithm;
+  /** Seed of the GBDT's validation split (early stopping). */
+  seed?: number;
   modelName: string;
   runId: string;
   timeColumn?: string;
-  /** Hyper-parameters, e.g. `C`, `alpha`, `max_iter`, `tol`. Unknown keys are ignored. */
+  /** Hyper-parameters, e.g. `C`, `alpha`, `max_iter`, `learning_rate`, `max_leaf_nodes`. Unknown keys are ignored. */
   params?: Record<string, ParamValue>;
 }
 
@@ -38,6 +43,12 @@ export interface TrainResult {
   metrics: Record<string, number>;
   parityMaxAbsDiff: number;
   curve: { step: number; loss: number }[];
+  /** Every model trained for this run (two under auto) with its holdout metrics. */
+  candidates: { algorithm: string; metrics: Record<string, number>; fitSeconds: number }[];
+  /** Why the returned model was chosen. */
+  selection: string;
+  /** Gain-based importance per feature (GBDT), summing to 1. */
+  featureImportance?: Record<string, number>;
   /** The production model's metrics on the same holdout, when one was sent. */
   championMetrics?: Record<string, number>;
   /** Why the production model could not be scored on this data. */

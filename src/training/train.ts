@@ -7,6 +7,9 @@ import { errorMessage } from "../errors.ts";
 import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
 import { evaluateOnnxModel } from "./evaluate-onnx.ts";
 import { exportLinear } from "./export-linear.ts";
+import { DEFAULT_GBDT_PARAMS, fitGbdt, type GbdtModel, type GbdtParams } from "./gbdt/boosting.ts";
+import { exportGbdt } from "./gbdt/export-gbdt.ts";
+import { predictGbdt } from "./gbdt/predict.ts";
 import { argmaxRows, fitLogistic, type LogisticModel, predictLogistic } from "./logistic.ts";
 import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 import { onnxParity, PARITY_LIMIT } from "./parity.ts";
@@ -149,7 +152,8 @@ function metadataFor(request: TrainRequest, algorithm: string): KeelModelMetadat
 
 function checkRequest(request: TrainRequest): Split {
   const { dataset, split, options } = request;
-  if (options.algorithm !== "linear") throw new Error(`Unknown algorithm "${options.algorithm}"`);
+  if (!ALGORITHMS.includes(options.algorithm))
+    throw new Error(`Unknown algorithm "${options.algorithm}"`);
   if (dataset.features.length === 0) throw new Error("The dataset has no feature columns");
   const train = labelledRows(dataset, split.train);
   const test = labelledRows(dataset, split.test);
@@ -158,39 +162,212 @@ function checkRequest(request: TrainRequest): Split {
   return { train, test };
 }
 
-/** Trains, evaluates, exports and verifies one model. Throws on any failure. */
+const ALGORITHMS = ["linear", "gbdt", "auto"];
+
+/** One fitted, evaluated, exported and verified model. */
+interface Candidate {
+  algorithm: string;
+  onnx: Uint8Array;
+  params: Record<string, ParamValue>;
+  metrics: Record<string, number>;
+  parity: number;
+  curve: { step: number; loss: number }[];
+  fitSeconds: number;
+  importance?: Record<string, number>;
+}
+
+/** Trains, evaluates, exports and verifies one model (or two, for auto). Throws on any failure. */
 export async function trainModel(
   request: TrainRequest,
   onProgress: Progress = () => {},
 ): Promise<TrainResult> {
   const { dataset } = request;
   const { train, test } = checkRequest(request);
+  const wanted =
+    request.options.algorithm === "auto" ? ["linear", "gbdt"] : [request.options.algorithm];
+  const candidates: Candidate[] = [];
+  for (const algorithm of wanted) {
+    candidates.push(await trainCandidate(request, algorithm, train, test, onProgress));
+  }
+  const { winner, reason } = pick(candidates, dataset.target.task);
+  const champion = request.champion ? await scoreChampion(request.champion, dataset, test) : {};
+  return {
+    onnx: winner.onnx,
+    algorithm: winner.algorithm,
+    params: winner.params,
+    metrics: { ...winner.metrics, train_rows: train.length, test_rows: test.length },
+    parityMaxAbsDiff: winner.parity,
+    curve: winner.curve,
+    candidates: candidates.map((c) => ({
+      algorithm: c.algorithm,
+      metrics: c.metrics,
+      fitSeconds: c.fitSeconds,
+    })),
+    selection: reason,
+    ...(winner.importance ? { featureImportance: winner.importance } : {}),
+    ...champion,
+  };
+}
+
+/** The candidate with the better primary metric on the holdout (log loss or RMSE), and why. */
+function pick(
+  candidates: Candidate[],
+  task: Dataset["target"]["task"],
+): { winner: Candidate; reason: string } {
+  if (candidates.length === 1)
+    return { winner: candidates[0]!, reason: `${candidates[0]!.algorithm} was asked for` };
+  const metric = task === "regression" ? "rmse" : "log_loss";
+  const value = (c: Candidate) => c.metrics[metric] ?? Number.POSITIVE_INFINITY;
+  const sorted = [...candidates].sort((a, b) => value(a) - value(b));
+  const [winner, runnerUp] = sorted as [Candidate, Candidate];
+  return {
+    winner,
+    reason: `${winner.algorithm} has the lower holdout ${metric}: ${round(value(winner))} against ${round(value(runnerUp))} for ${runnerUp.algorithm}`,
+  };
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+async function trainCandidate(
+  request: TrainRequest,
+  algorithm: string,
+  train: Uint32Array,
+  test: Uint32Array,
+  onProgress: Progress,
+): Promise<Candidate> {
+  const { dataset } = request;
+  const started = performance.now();
+  const fitted =
+    algorithm === "gbdt"
+      ? fitGradientBoosting(request, train, test, onProgress)
+      : fitLinearCandidate(request, train, test, onProgress);
+  const fitSeconds = (performance.now() - started) / 1000;
+  onProgress({ stage: "evaluate" });
+  const metrics = evaluate(dataset, test, fitted.predictions);
+  onProgress({ stage: "export" });
+  const onnx = fitted.export(metadataFor(request, fitted.algorithm));
+  onProgress({ stage: "verify" });
+  const parity = await onnxParity(onnx, dataset, test, fitted.predictions);
+  if (!(parity <= PARITY_LIMIT)) {
+    throw new Error(
+      `ONNX output of ${fitted.algorithm} differs from the trainer's predictions by ${parity} (limit ${PARITY_LIMIT})`,
+    );
+  }
+  return {
+    algorithm: fitted.algorithm,
+    onnx,
+    params: fitted.params,
+    metrics,
+    parity,
+    curve: fitted.curve,
+    fitSeconds,
+    importance: fitted.importance,
+  };
+}
+
+interface FittedCandidate {
+  algorithm: string;
+  params: Record<string, ParamValue>;
+  curve: { step: number; loss: number }[];
+  /** Holdout predictions in the layout of the ONNX output. */
+  predictions: Float64Array;
+  export(metadata: KeelModelMetadata): Uint8Array;
+  importance?: Record<string, number>;
+}
+
+function fitLinearCandidate(
+  request: TrainRequest,
+  train: Uint32Array,
+  test: Uint32Array,
+  onProgress: Progress,
+): FittedCandidate {
+  const { dataset } = request;
   onProgress({ stage: "preprocess" });
   const prep = fitPreprocessor(dataset, train);
   const xTrain = transform(prep, dataset, train);
   const fitted = fitLinear(dataset, xTrain, prep, train, request.options.params ?? {}, onProgress);
-  onProgress({ stage: "evaluate" });
-  const predictions = predict(fitted.model, transform(prep, dataset, test));
-  const metrics = evaluate(dataset, test, predictions);
-  onProgress({ stage: "export" });
-  const metadata = metadataFor(request, fitted.algorithm);
-  const onnx = exportLinear({ prep, model: fitted.model, metadata });
-  onProgress({ stage: "verify" });
-  const parity = await onnxParity(onnx, dataset, test, predictions);
-  if (!(parity <= PARITY_LIMIT)) {
-    throw new Error(
-      `ONNX output differs from the trainer's predictions by ${parity} (limit ${PARITY_LIMIT})`,
-    );
-  }
-  const champion = request.champion ? await scoreChampion(request.champion, dataset, test) : {};
   return {
-    onnx,
     algorithm: fitted.algorithm,
     params: fitted.params,
-    metrics: { ...metrics, train_rows: train.length, test_rows: test.length },
-    parityMaxAbsDiff: parity,
     curve: fitted.curve,
-    ...champion,
+    predictions: predict(fitted.model, transform(prep, dataset, test)),
+    export: (metadata) => exportLinear({ prep, model: fitted.model, metadata }),
+  };
+}
+
+function fitGradientBoosting(
+  request: TrainRequest,
+  train: Uint32Array,
+  test: Uint32Array,
+  onProgress: Progress,
+): FittedCandidate {
+  const { dataset } = request;
+  const params = gbdtParams(request.options.params ?? {}, request.options.seed);
+  const fit = fitGbdt(dataset, train, params, (step, loss) =>
+    onProgress({ stage: "fit", step, loss }),
+  );
+  const model: GbdtModel = fit.model;
+  const importance = Object.fromEntries(
+    dataset.features.map((f, i) => [f.name, model.importance[i]!]),
+  );
+  return {
+    algorithm: "gbdt",
+    params: {
+      learning_rate: params.learningRate,
+      max_iter: params.maxIter,
+      max_leaf_nodes: params.maxLeafNodes,
+      max_depth: Number.isFinite(params.maxDepth) ? params.maxDepth : "none",
+      min_samples_leaf: params.minSamplesLeaf,
+      l2_regularization: params.l2Regularization,
+      early_stopping: String(params.earlyStopping),
+      iterations: model.iterations,
+      early_stopped: model.earlyStopped,
+    },
+    curve: fit.curve.map(({ step, loss }) => ({ step, loss })),
+    predictions: predictGbdt(model, dataset, test),
+    export: (metadata) => exportGbdt(model, metadata),
+    importance,
+  };
+}
+
+/** GBDT hyper-parameters from the spec/env params (scikit-learn's names), checked. */
+function gbdtParams(raw: Record<string, ParamValue>, seed = 42): GbdtParams {
+  const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
+  const early = raw.early_stopping;
+  return {
+    ...DEFAULT_GBDT_PARAMS,
+    learningRate: numberParam(
+      raw,
+      "learning_rate",
+      0.1,
+      (v) => v > 0 && v <= 10,
+      "a number in (0, 10]",
+    ),
+    maxIter: numberParam(raw, "max_iter", 100, positiveInt, "an integer ≥ 1"),
+    maxLeafNodes: numberParam(
+      raw,
+      "max_leaf_nodes",
+      31,
+      (v) => Number.isInteger(v) && v >= 2,
+      "an integer ≥ 2",
+    ),
+    maxDepth:
+      raw.max_depth === undefined || raw.max_depth === "none"
+        ? Number.POSITIVE_INFINITY
+        : numberParam(raw, "max_depth", 0, positiveInt, "an integer ≥ 1"),
+    minSamplesLeaf: numberParam(raw, "min_samples_leaf", 20, positiveInt, "an integer ≥ 1"),
+    l2Regularization: numberParam(raw, "l2_regularization", 0, (v) => v >= 0, "a number ≥ 0"),
+    earlyStopping:
+      early === undefined || early === "auto" ? "auto" : early === true || early === "true",
+    validationFraction: numberParam(
+      raw,
+      "validation_fraction",
+      0.1,
+      (v) => v > 0 && v < 0.5,
+      "a number in (0, 0.5)",
+    ),
+    nIterNoChange: numberParam(raw, "n_iter_no_change", 10, positiveInt, "an integer ≥ 1"),
+    seed,
   };
 }
 

@@ -1,0 +1,142 @@
+// Pre-binning for the histogram GBDT: every feature becomes one byte per row.
+// Numeric features get at most 255 bins with edges at midpoints between
+// distinct values (quantiles when there are more); categorical features get a
+// bin per category seen in training (the rarest share one when there are more
+// than 254). Bin 255 is "missing": NaN, an empty cell, or a category never seen
+// in training — the same rule the exported graph applies.
+
+import type { CategoricalColumn, Dataset, NumericColumn } from "../../data/dataset.ts";
+
+export const MISSING_BIN = 255;
+export const MAX_BINS = 255;
+const QUANTILE_SAMPLE = 200_000;
+
+export interface NumericBinning {
+  kind: "numeric";
+  name: string;
+  /** Bin b holds values in (edges[b-1], edges[b]]; the last bin is above every edge. */
+  edges: Float64Array;
+}
+
+export interface CategoricalBinning {
+  kind: "categorical";
+  name: string;
+  /** Bin → the categories it stands for (one each, except a shared bin for the rarest). */
+  categories: string[][];
+  /** Dataset vocabulary code → bin (MISSING_BIN for categories not seen in training). */
+  binOfCode: Uint8Array;
+}
+
+export type FeatureBinning = NumericBinning | CategoricalBinning;
+
+export interface BinnedData {
+  binnings: FeatureBinning[];
+  /** One Uint8Array per feature, indexed by dataset row. */
+  bins: Uint8Array[];
+  /** Non-missing bins per feature. */
+  binCounts: number[];
+}
+
+export function binDataset(dataset: Dataset, trainRows: Uint32Array): BinnedData {
+  const binnings = dataset.features.map((f) =>
+    f.type === "numeric" ? numericBinning(f, trainRows) : categoricalBinning(f, trainRows),
+  );
+  const bins = dataset.features.map((f, i) => binColumn(f, binnings[i]!));
+  const binCounts = binnings.map((b) =>
+    b.kind === "numeric" ? b.edges.length + 1 : b.categories.length,
+  );
+  return { binnings, bins, binCounts };
+}
+
+function numericBinning(column: NumericColumn, rows: Uint32Array): NumericBinning {
+  const step = Math.max(1, Math.floor(rows.length / QUANTILE_SAMPLE));
+  const values: number[] = [];
+  for (let i = 0; i < rows.length; i += step) {
+    const v = column.values[rows[i]!]!;
+    if (!Number.isNaN(v)) values.push(v);
+  }
+  const sorted = Float64Array.from(values).sort();
+  const distinct: number[] = [];
+  for (const v of sorted) if (distinct.length === 0 || distinct.at(-1)! !== v) distinct.push(v);
+  if (distinct.length <= MAX_BINS) {
+    const edges = new Float64Array(Math.max(0, distinct.length - 1));
+    for (let i = 0; i < edges.length; i++) edges[i] = midpoint(distinct[i]!, distinct[i + 1]!);
+    return { kind: "numeric", name: column.name, edges };
+  }
+  // More distinct values than bins: edges at quantiles, each a midpoint between two
+  // neighbouring distinct values so no value sits exactly on an edge.
+  const edges: number[] = [];
+  for (let q = 1; q < MAX_BINS; q++) {
+    const at = Math.min(sorted.length - 1, Math.floor((q * sorted.length) / MAX_BINS));
+    const value = sorted[at]!;
+    const next = upperNeighbour(distinct, value);
+    if (next === undefined) continue;
+    const edge = midpoint(value, next);
+    if (edges.length === 0 || edge > edges.at(-1)!) edges.push(edge);
+  }
+  return { kind: "numeric", name: column.name, edges: Float64Array.from(edges) };
+}
+
+function categoricalBinning(column: CategoricalColumn, rows: Uint32Array): CategoricalBinning {
+  const counts = new Float64Array(column.vocabulary.length);
+  for (const r of rows) {
+    const code = column.codes[r]!;
+    if (code >= 0) counts[code]!++;
+  }
+  const seen = [...counts.keys()]
+    .filter((c) => counts[c]! > 0)
+    .sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const own = seen.slice(0, seen.length > MAX_BINS - 1 ? MAX_BINS - 2 : seen.length);
+  const shared = seen.slice(own.length);
+  const binOfCode = new Uint8Array(column.vocabulary.length).fill(MISSING_BIN);
+  const categories: string[][] = own.map((code, bin) => {
+    binOfCode[code] = bin;
+    return [column.vocabulary[code]!];
+  });
+  if (shared.length > 0) {
+    for (const code of shared) binOfCode[code] = categories.length;
+    categories.push(shared.map((code) => column.vocabulary[code]!));
+  }
+  return { kind: "categorical", name: column.name, categories, binOfCode };
+}
+
+function binColumn(column: Dataset["features"][number], binning: FeatureBinning): Uint8Array {
+  if (column.type === "categorical" && binning.kind === "categorical") {
+    return Uint8Array.from(column.codes, (code) =>
+      code < 0 ? MISSING_BIN : binning.binOfCode[code]!,
+    );
+  }
+  if (column.type !== "numeric" || binning.kind !== "numeric")
+    throw new Error("binning does not match the column");
+  return Uint8Array.from(column.values, (v) => numericBin(v, binning.edges));
+}
+
+/** The bin a raw value falls in: the first edge ≥ value (binary search); NaN → missing. */
+export function numericBin(value: number, edges: Float64Array): number {
+  if (Number.isNaN(value)) return MISSING_BIN;
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (value <= edges[mid]!) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  // Rounding can land the midpoint on b; the edge must stay strictly below it.
+  return m < b ? m : a;
+}
+
+function upperNeighbour(distinct: number[], value: number): number | undefined {
+  let low = 0;
+  let high = distinct.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (distinct[mid]! <= value) low = mid + 1;
+    else high = mid;
+  }
+  return distinct[low];
+}

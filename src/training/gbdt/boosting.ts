@@ -1,0 +1,274 @@
+// Histogram gradient boosting as scikit-learn's HistGradientBoosting does it:
+// squared error, binary log loss or multiclass softmax (one tree per class per
+// iteration), leaf-wise trees on pre-binned features, shrinkage, L2 on leaf
+// values, and early stopping on a validation split when the data is large.
+
+import type { Dataset } from "../../data/dataset.ts";
+import { createRandom, shuffleInPlace } from "../../data/random.ts";
+import { type BinnedData, binDataset, type FeatureBinning } from "./binning.ts";
+import { growTree, leafOfBins, type Tree } from "./tree.ts";
+
+export interface GbdtParams {
+  learningRate: number;
+  maxIter: number;
+  maxLeafNodes: number;
+  maxDepth: number;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  /** "auto": on above 10,000 training rows, as scikit-learn. */
+  earlyStopping: "auto" | boolean;
+  validationFraction: number;
+  nIterNoChange: number;
+  tol: number;
+  seed: number;
+}
+
+export const DEFAULT_GBDT_PARAMS: GbdtParams = {
+  learningRate: 0.1,
+  maxIter: 100,
+  maxLeafNodes: 31,
+  maxDepth: Number.POSITIVE_INFINITY,
+  minSamplesLeaf: 20,
+  l2Regularization: 0,
+  earlyStopping: "auto",
+  validationFraction: 0.1,
+  nIterNoChange: 10,
+  tol: 1e-7,
+  seed: 42,
+};
+
+export interface GbdtModel {
+  kind: "gbdt";
+  task: "classification" | "regression";
+  /** Score columns: 1 for regression and binary, K for K classes. */
+  outputs: number;
+  numClasses: number;
+  baseScores: Float64Array;
+  /** trees[iteration * outputs + k] adds to score column k. */
+  trees: Tree[];
+  binnings: FeatureBinning[];
+  /** Total split gain per feature, normalised to sum 1. */
+  importance: Float64Array;
+  iterations: number;
+  earlyStopped: boolean;
+}
+
+export interface GbdtFit {
+  model: GbdtModel;
+  /** Training (and validation, when early stopping) loss per iteration. */
+  curve: { step: number; loss: number; validationLoss?: number }[];
+}
+
+type Progress = (step: number, loss: number) => void;
+
+export function fitGbdt(
+  dataset: Dataset,
+  trainRows: Uint32Array,
+  params: GbdtParams,
+  onIteration: Progress = () => {},
+): GbdtFit {
+  const binned = binDataset(dataset, trainRows);
+  const { fitRows, validationRows } = splitValidation(dataset, trainRows, params);
+  const objective = objectiveFor(dataset);
+  const k = objective.outputs;
+  const n = dataset.rows;
+  const raw = new Float64Array(n * k);
+  const baseScores = objective.baseScores(fitRows);
+  for (const r of [...fitRows, ...validationRows])
+    for (let c = 0; c < k; c++) raw[r * k + c] = baseScores[c]!;
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const rows = fitRows.slice();
+  const kinds = dataset.features.map((f) => f.type);
+  const trees: Tree[] = [];
+  const importance = new Float64Array(dataset.features.length);
+  const curve: GbdtFit["curve"] = [];
+  const settings = {
+    maxLeafNodes: params.maxLeafNodes,
+    maxDepth: params.maxDepth,
+    minSamplesLeaf: params.minSamplesLeaf,
+    l2: params.l2Regularization,
+    minHessian: 1e-3,
+    learningRate: params.learningRate,
+  };
+  let earlyStopped = false;
+  for (let iteration = 1; iteration <= params.maxIter; iteration++) {
+    for (let c = 0; c < k; c++) {
+      objective.gradients(raw, fitRows, c, grad, hess);
+      const { tree, leafRanges } = growTree(
+        { bins: binned.bins, kinds, binCounts: binned.binCounts, rows, grad, hess },
+        settings,
+      );
+      trees.push(tree);
+      tree.feature.forEach((f, i) => {
+        importance[f]! += tree.gain[i]!;
+      });
+      leafRanges.forEach(([start, end], leaf) => {
+        const value = tree.leafValues[leaf]!;
+        for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
+      });
+      for (const r of validationRows)
+        raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;
+    }
+    const loss = objective.loss(raw, fitRows);
+    const validationLoss =
+      validationRows.length > 0 ? objective.loss(raw, validationRows) : undefined;
+    curve.push(
+      validationLoss === undefined
+        ? { step: iteration, loss }
+        : { step: iteration, loss, validationLoss },
+    );
+    onIteration(iteration, loss);
+    if (validationLoss !== undefined && shouldStop(curve, params)) {
+      earlyStopped = true;
+      break;
+    }
+  }
+  const total = importance.reduce((a, b) => a + b, 0);
+  if (total > 0) for (let i = 0; i < importance.length; i++) importance[i]! /= total;
+  return {
+    model: {
+      kind: "gbdt",
+      task: dataset.target.task,
+      outputs: k,
+      numClasses: dataset.target.task === "classification" ? dataset.target.classes.length : 0,
+      baseScores,
+      trees,
+      binnings: binned.binnings,
+      importance,
+      iterations: trees.length / k,
+      earlyStopped,
+    },
+    curve,
+  };
+}
+
+/** scikit-learn's rule: stop when none of the last n iterations beat the one before them by tol. */
+function shouldStop(curve: GbdtFit["curve"], params: GbdtParams): boolean {
+  const n = params.nIterNoChange;
+  if (curve.length <= n) return false;
+  const reference = curve[curve.length - n - 1]!.validationLoss!;
+  return curve.slice(-n).every((point) => point.validationLoss! > reference - params.tol);
+}
+
+function splitValidation(dataset: Dataset, rows: Uint32Array, params: GbdtParams) {
+  const on = params.earlyStopping === "auto" ? rows.length > 10_000 : params.earlyStopping;
+  if (!on) return { fitRows: rows, validationRows: new Uint32Array(0) };
+  const shuffled = rows.slice();
+  shuffleInPlace(shuffled, createRandom(params.seed));
+  const cut = Math.max(1, Math.round(shuffled.length * params.validationFraction));
+  return {
+    fitRows: shuffled.subarray(cut).slice().sort(),
+    validationRows: shuffled.subarray(0, cut).slice().sort(),
+  };
+}
+
+interface Objective {
+  outputs: number;
+  baseScores(rows: Uint32Array): Float64Array;
+  /** Gradients and hessians of score column c for `rows`. */
+  gradients(
+    raw: Float64Array,
+    rows: Uint32Array,
+    c: number,
+    grad: Float64Array,
+    hess: Float64Array,
+  ): void;
+  loss(raw: Float64Array, rows: Uint32Array): number;
+}
+
+function objectiveFor(dataset: Dataset): Objective {
+  const target = dataset.target;
+  if (target.task === "regression") return squaredError(target.values);
+  return target.classes.length === 2
+    ? binaryLogLoss(target.codes)
+    : softmaxLoss(target.codes, target.classes.length);
+}
+
+function squaredError(y: Float64Array): Objective {
+  return {
+    outputs: 1,
+    baseScores: (rows) => Float64Array.of(rows.reduce((s, r) => s + y[r]!, 0) / rows.length),
+    gradients(raw, rows, _c, grad, hess) {
+      for (const r of rows) {
+        grad[r] = raw[r]! - y[r]!;
+        hess[r] = 1;
+      }
+    },
+    loss(raw, rows) {
+      let sum = 0;
+      for (const r of rows) sum += (raw[r]! - y[r]!) ** 2;
+      return sum / (2 * rows.length);
+    },
+  };
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const EPS = 1e-15;
+
+function binaryLogLoss(codes: Int32Array): Objective {
+  return {
+    outputs: 1,
+    baseScores(rows) {
+      const p = Math.min(
+        1 - EPS,
+        Math.max(EPS, rows.reduce((s, r) => s + codes[r]!, 0) / rows.length),
+      );
+      return Float64Array.of(Math.log(p / (1 - p)));
+    },
+    gradients(raw, rows, _c, grad, hess) {
+      for (const r of rows) {
+        const p = sigmoid(raw[r]!);
+        grad[r] = p - codes[r]!;
+        hess[r] = Math.max(p * (1 - p), 1e-16);
+      }
+    },
+    loss(raw, rows) {
+      let sum = 0;
+      for (const r of rows) {
+        const p = Math.min(1 - EPS, Math.max(EPS, sigmoid(raw[r]!)));
+        sum -= codes[r] === 1 ? Math.log(p) : Math.log(1 - p);
+      }
+      return sum / rows.length;
+    },
+  };
+}
+
+function softmaxLoss(codes: Int32Array, k: number): Objective {
+  const probabilities = (raw: Float64Array, r: number, out: Float64Array) => {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < k; c++) max = Math.max(max, raw[r * k + c]!);
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      out[c] = Math.exp(raw[r * k + c]! - max);
+      sum += out[c]!;
+    }
+    for (let c = 0; c < k; c++) out[c]! /= sum;
+  };
+  const p = new Float64Array(k);
+  return {
+    outputs: k,
+    baseScores(rows) {
+      const counts = new Float64Array(k);
+      for (const r of rows) counts[codes[r]!]!++;
+      return Float64Array.from(counts, (count) => Math.log(Math.max(count / rows.length, EPS)));
+    },
+    gradients(raw, rows, c, grad, hess) {
+      for (const r of rows) {
+        probabilities(raw, r, p);
+        grad[r] = p[c]! - (codes[r] === c ? 1 : 0);
+        hess[r] = Math.max(p[c]! * (1 - p[c]!), 1e-16);
+      }
+    },
+    loss(raw, rows) {
+      let sum = 0;
+      for (const r of rows) {
+        probabilities(raw, r, p);
+        sum -= Math.log(Math.max(p[codes[r]!]!, EPS));
+      }
+      return sum / rows.length;
+    },
+  };
+}
+
+export type { BinnedData };

@@ -1,0 +1,179 @@
+// The best split of a node from its histogram, per feature: numeric features
+// scan bin thresholds with the missing values tried on each side; categorical
+// features sort their categories by gradient/hessian ratio (as LightGBM does)
+// and scan the prefixes, so a split sends any subset of categories left.
+
+import { MISSING_BIN } from "./binning.ts";
+import { BINS_PER_FEATURE, type Histogram } from "./histogram.ts";
+
+export interface SplitSettings {
+  minSamplesLeaf: number;
+  l2: number;
+  minHessian: number;
+}
+
+export interface NodeTotals {
+  grad: number;
+  hess: number;
+  count: number;
+}
+
+export interface Split {
+  feature: number;
+  gain: number;
+  /** Bins that go left (for numeric features: 0..threshold). */
+  leftBins: Uint8Array;
+  /** Numeric: the largest bin that goes left. -1 for categorical splits. */
+  thresholdBin: number;
+  missingLeft: boolean;
+  left: NodeTotals;
+  right: NodeTotals;
+}
+
+export function findBestSplit(
+  histogram: Histogram,
+  totals: NodeTotals,
+  kinds: readonly ("numeric" | "categorical")[],
+  binCounts: readonly number[],
+  settings: SplitSettings,
+): Split | undefined {
+  let best: Split | undefined;
+  for (let f = 0; f < kinds.length; f++) {
+    const candidate =
+      kinds[f] === "numeric"
+        ? numericSplit(histogram, f, binCounts[f]!, totals, settings)
+        : categoricalSplit(histogram, f, binCounts[f]!, totals, settings);
+    if (candidate && (!best || candidate.gain > best.gain)) best = candidate;
+  }
+  return best;
+}
+
+const score = (grad: number, hess: number, l2: number) => (grad * grad) / (hess + l2);
+
+interface Scan {
+  gain: number;
+  left: NodeTotals;
+  missingLeft: boolean;
+}
+
+/** Tries a left side (without missing rows) with the missing rows on either side. */
+function evaluate(
+  left: NodeTotals,
+  missing: NodeTotals,
+  totals: NodeTotals,
+  settings: SplitSettings,
+  parentScore: number,
+  best: Scan | undefined,
+): Scan | undefined {
+  for (const missingLeft of missing.count > 0 ? [true, false] : [true]) {
+    const lg = left.grad + (missingLeft ? missing.grad : 0);
+    const lh = left.hess + (missingLeft ? missing.hess : 0);
+    const lc = left.count + (missingLeft ? missing.count : 0);
+    const rc = totals.count - lc;
+    const rh = totals.hess - lh;
+    if (lc < settings.minSamplesLeaf || rc < settings.minSamplesLeaf) continue;
+    if (lh < settings.minHessian || rh < settings.minHessian) continue;
+    const gain =
+      score(lg, lh, settings.l2) + score(totals.grad - lg, rh, settings.l2) - parentScore;
+    if (gain > 1e-12 && (!best || gain > best.gain))
+      best = { gain, left: { grad: lg, hess: lh, count: lc }, missingLeft };
+  }
+  return best;
+}
+
+function missingTotals(histogram: Histogram, feature: number): NodeTotals {
+  const slot = feature * BINS_PER_FEATURE + MISSING_BIN;
+  return {
+    grad: histogram.sums[slot * 2]!,
+    hess: histogram.sums[slot * 2 + 1]!,
+    count: histogram.counts[slot]!,
+  };
+}
+
+function finish(
+  feature: number,
+  scan: Scan,
+  leftBins: Uint8Array,
+  thresholdBin: number,
+  totals: NodeTotals,
+  noMissing: boolean,
+): Split {
+  let { missingLeft, left } = scan;
+  const right = {
+    grad: totals.grad - left.grad,
+    hess: totals.hess - left.hess,
+    count: totals.count - left.count,
+  };
+  // With no missing value seen here, unseen missing values follow the larger side.
+  if (noMissing) missingLeft = left.count >= right.count;
+  if (missingLeft) leftBins[MISSING_BIN] = 1;
+  return { feature, gain: scan.gain, leftBins, thresholdBin, missingLeft, left, right };
+}
+
+function numericSplit(
+  h: Histogram,
+  f: number,
+  bins: number,
+  totals: NodeTotals,
+  settings: SplitSettings,
+): Split | undefined {
+  const missing = missingTotals(h, f);
+  const parentScore = score(totals.grad, totals.hess, settings.l2);
+  const base = f * BINS_PER_FEATURE;
+  const left = { grad: 0, hess: 0, count: 0 };
+  let best: Scan | undefined;
+  let bestBin = -1;
+  for (let b = 0; b < bins - 1; b++) {
+    left.grad += h.sums[(base + b) * 2]!;
+    left.hess += h.sums[(base + b) * 2 + 1]!;
+    left.count += h.counts[base + b]!;
+    const found = evaluate(left, missing, totals, settings, parentScore, best);
+    if (found !== best) {
+      best = found;
+      bestBin = b;
+    }
+  }
+  if (!best) return undefined;
+  const leftBins = new Uint8Array(BINS_PER_FEATURE);
+  leftBins.fill(1, 0, bestBin + 1);
+  return finish(f, best, leftBins, bestBin, totals, missing.count === 0);
+}
+
+/** LightGBM's smoothing of the category ordering: rare categories sort toward the middle. */
+const CATEGORY_SMOOTHING = 10;
+
+function categoricalSplit(
+  h: Histogram,
+  f: number,
+  bins: number,
+  totals: NodeTotals,
+  settings: SplitSettings,
+): Split | undefined {
+  const missing = missingTotals(h, f);
+  const parentScore = score(totals.grad, totals.hess, settings.l2);
+  const base = f * BINS_PER_FEATURE;
+  const present: number[] = [];
+  for (let b = 0; b < bins; b++) if (h.counts[base + b]! > 0) present.push(b);
+  if (present.length < 2) return undefined;
+  const ratio = (b: number) =>
+    h.sums[(base + b) * 2]! / (h.sums[(base + b) * 2 + 1]! + CATEGORY_SMOOTHING);
+  present.sort((a, b) => ratio(a) - ratio(b));
+  const left = { grad: 0, hess: 0, count: 0 };
+  let best: Scan | undefined;
+  let bestPrefix = 0;
+  for (let i = 0; i < present.length - 1; i++) {
+    const b = present[i]!;
+    left.grad += h.sums[(base + b) * 2]!;
+    left.hess += h.sums[(base + b) * 2 + 1]!;
+    left.count += h.counts[base + b]!;
+    const found = evaluate(left, missing, totals, settings, parentScore, best);
+    if (found !== best) {
+      best = found;
+      bestPrefix = i + 1;
+    }
+  }
+  if (!best) return undefined;
+  const leftBins = new Uint8Array(BINS_PER_FEATURE);
+  for (const b of present.slice(0, bestPrefix)) leftBins[b] = 1;
+  return finish(f, best, leftBins, -1, totals, missing.count === 0);
+}
