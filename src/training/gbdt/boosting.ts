@@ -74,8 +74,11 @@ export function fitGbdt(
   const n = dataset.rows;
   const raw = new Float64Array(n * k);
   const baseScores = objective.baseScores(fitRows);
-  for (const r of [...fitRows, ...validationRows])
-    for (let c = 0; c < k; c++) raw[r * k + c] = baseScores[c]!;
+  for (const part of [fitRows, validationRows]) {
+    for (let i = 0; i < part.length; i++)
+      for (let c = 0; c < k; c++) raw[part[i]! * k + c] = baseScores[c]!;
+  }
+  const lossRows = sampleRows(fitRows, LOSS_SAMPLE, params.seed);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const rows = fitRows.slice();
@@ -107,10 +110,12 @@ export function fitGbdt(
         const value = tree.leafValues[leaf]!;
         for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
       });
-      for (const r of validationRows)
+      for (let i = 0; i < validationRows.length; i++) {
+        const r = validationRows[i]!;
         raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;
+      }
     }
-    const loss = objective.loss(raw, fitRows);
+    const loss = objective.loss(raw, lossRows);
     const validationLoss =
       validationRows.length > 0 ? objective.loss(raw, validationRows) : undefined;
     curve.push(
@@ -141,6 +146,16 @@ export function fitGbdt(
     },
     curve,
   };
+}
+
+/** The training loss of the curve is measured on at most this many rows (as scikit-learn scores). */
+const LOSS_SAMPLE = 10_000;
+
+function sampleRows(rows: Uint32Array, size: number, seed: number): Uint32Array {
+  if (rows.length <= size) return rows;
+  const shuffled = rows.slice();
+  shuffleInPlace(shuffled, createRandom(seed + 1));
+  return shuffled.subarray(0, size).slice().sort();
 }
 
 /** scikit-learn's rule: stop when none of the last n iterations beat the one before them by tol. */
@@ -190,14 +205,15 @@ function squaredError(y: Float64Array): Objective {
     outputs: 1,
     baseScores: (rows) => Float64Array.of(rows.reduce((s, r) => s + y[r]!, 0) / rows.length),
     gradients(raw, rows, _c, grad, hess) {
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         grad[r] = raw[r]! - y[r]!;
         hess[r] = 1;
       }
     },
     loss(raw, rows) {
       let sum = 0;
-      for (const r of rows) sum += (raw[r]! - y[r]!) ** 2;
+      for (let i = 0; i < rows.length; i++) sum += (raw[rows[i]!]! - y[rows[i]!]!) ** 2;
       return sum / (2 * rows.length);
     },
   };
@@ -217,7 +233,8 @@ function binaryLogLoss(codes: Int32Array): Objective {
       return Float64Array.of(Math.log(p / (1 - p)));
     },
     gradients(raw, rows, _c, grad, hess) {
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         const p = sigmoid(raw[r]!);
         grad[r] = p - codes[r]!;
         hess[r] = Math.max(p * (1 - p), 1e-16);
@@ -225,7 +242,8 @@ function binaryLogLoss(codes: Int32Array): Objective {
     },
     loss(raw, rows) {
       let sum = 0;
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         const p = Math.min(1 - EPS, Math.max(EPS, sigmoid(raw[r]!)));
         sum -= codes[r] === 1 ? Math.log(p) : Math.log(1 - p);
       }
@@ -254,7 +272,8 @@ function softmaxLoss(codes: Int32Array, k: number): Objective {
       return Float64Array.from(counts, (count) => Math.log(Math.max(count / rows.length, EPS)));
     },
     gradients(raw, rows, c, grad, hess) {
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         probabilities(raw, r, p);
         grad[r] = p[c]! - (codes[r] === c ? 1 : 0);
         hess[r] = Math.max(p[c]! * (1 - p[c]!), 1e-16);
@@ -262,7 +281,8 @@ function softmaxLoss(codes: Int32Array, k: number): Objective {
     },
     loss(raw, rows) {
       let sum = 0;
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         probabilities(raw, r, p);
         sum -= Math.log(Math.max(p[codes[r]!]!, EPS));
       }

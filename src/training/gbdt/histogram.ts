@@ -11,11 +11,26 @@ export interface Histogram {
   counts: Uint32Array;
 }
 
+/**
+ * Histograms are large (features × 256 bins) and a tree needs a few dozen:
+ * released ones are reused instead of reallocated, which spares the GC.
+ */
+const pool: Histogram[] = [];
+
 export function emptyHistogram(features: number): Histogram {
-  return {
-    sums: new Float64Array(features * BINS_PER_FEATURE * 2),
-    counts: new Uint32Array(features * BINS_PER_FEATURE),
-  };
+  const size = features * BINS_PER_FEATURE;
+  const reused = pool.pop();
+  if (reused && reused.counts.length === size) {
+    reused.sums.fill(0);
+    reused.counts.fill(0);
+    return reused;
+  }
+  return { sums: new Float64Array(size * 2), counts: new Uint32Array(size) };
+}
+
+/** Gives a histogram no longer needed back for reuse. */
+export function releaseHistogram(histogram: Histogram): void {
+  if (pool.length < 64) pool.push(histogram);
 }
 
 /** Sums the rows `rows[start..end)` into a fresh histogram. */
@@ -29,25 +44,33 @@ export function buildHistogram(
 ): Histogram {
   const histogram = emptyHistogram(bins.length);
   const { sums, counts } = histogram;
+  // Gather the node's gradients once, in row order, so every feature pass reads them sequentially.
+  const n = end - start;
+  const g = new Float64Array(n);
+  const h = new Float64Array(n);
+  const order = rows.subarray(start, end);
+  for (let i = 0; i < n; i++) {
+    const row = order[i]!;
+    g[i] = grad[row]!;
+    h[i] = hess[row]!;
+  }
   for (let f = 0; f < bins.length; f++) {
     const column = bins[f]!;
     const base = f * BINS_PER_FEATURE;
-    for (let i = start; i < end; i++) {
-      const row = rows[i]!;
-      const slot = base + column[row]!;
-      sums[slot * 2] += grad[row]!;
-      sums[slot * 2 + 1] += hess[row]!;
+    for (let i = 0; i < n; i++) {
+      const slot = base + column[order[i]!]!;
+      sums[2 * slot] += g[i]!;
+      sums[2 * slot + 1] += h[i]!;
       counts[slot]++;
     }
   }
   return histogram;
 }
 
-/** parent − child, in place into a new histogram. */
+/** parent − child, computed in place: the parent's histogram becomes the larger child's. */
 export function subtractHistogram(parent: Histogram, child: Histogram): Histogram {
-  const sums = new Float64Array(parent.sums.length);
-  const counts = new Uint32Array(parent.counts.length);
-  for (let i = 0; i < sums.length; i++) sums[i] = parent.sums[i]! - child.sums[i]!;
-  for (let i = 0; i < counts.length; i++) counts[i] = parent.counts[i]! - child.counts[i]!;
-  return { sums, counts };
+  const { sums, counts } = parent;
+  for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! - child.sums[i]!;
+  for (let i = 0; i < counts.length; i++) counts[i] = counts[i]! - child.counts[i]!;
+  return parent;
 }

@@ -65,20 +65,24 @@ function evaluate(
   parentScore: number,
   best: Scan | undefined,
 ): Scan | undefined {
-  for (const missingLeft of missing.count > 0 ? [true, false] : [true]) {
-    const lg = left.grad + (missingLeft ? missing.grad : 0);
-    const lh = left.hess + (missingLeft ? missing.hess : 0);
-    const lc = left.count + (missingLeft ? missing.count : 0);
+  let found = best;
+  // Missing values on the left, then (when there are any) on the right.
+  for (let side = 0; side < (missing.count > 0 ? 2 : 1); side++) {
+    const withMissing = side === 0;
+    const lg = withMissing ? left.grad + missing.grad : left.grad;
+    const lh = withMissing ? left.hess + missing.hess : left.hess;
+    const lc = withMissing ? left.count + missing.count : left.count;
     const rc = totals.count - lc;
     const rh = totals.hess - lh;
     if (lc < settings.minSamplesLeaf || rc < settings.minSamplesLeaf) continue;
     if (lh < settings.minHessian || rh < settings.minHessian) continue;
-    const gain =
-      score(lg, lh, settings.l2) + score(totals.grad - lg, rh, settings.l2) - parentScore;
-    if (gain > 1e-12 && (!best || gain > best.gain))
-      best = { gain, left: { grad: lg, hess: lh, count: lc }, missingLeft };
+    const rg = totals.grad - lg;
+    const gain = (lg * lg) / (lh + settings.l2) + (rg * rg) / (rh + settings.l2) - parentScore;
+    if (gain > 1e-12 && (!found || gain > found.gain)) {
+      found = { gain, left: { grad: lg, hess: lh, count: lc }, missingLeft: withMissing };
+    }
   }
-  return best;
+  return found;
 }
 
 function missingTotals(histogram: Histogram, feature: number): NodeTotals {

@@ -4,7 +4,12 @@
 // contiguous range of the row array and its training predictions update
 // without walking the tree.
 
-import { buildHistogram, type Histogram, subtractHistogram } from "./histogram.ts";
+import {
+  buildHistogram,
+  type Histogram,
+  releaseHistogram,
+  subtractHistogram,
+} from "./histogram.ts";
 import { findBestSplit, type NodeTotals, type Split, type SplitSettings } from "./split.ts";
 
 export interface TreeSettings extends SplitSettings {
@@ -116,6 +121,7 @@ export function growTree(
     );
   }
 
+  for (const leaf of leaves) releaseHistogram(leaf.histogram);
   const leafValues = new Float64Array(leaves.length);
   const leafRanges: [number, number][] = [];
   leaves.forEach((leaf, i) => {
@@ -150,7 +156,8 @@ function attach(
 function totalsOf(rows: Uint32Array, grad: Float64Array, hess: Float64Array): NodeTotals {
   let g = 0;
   let h = 0;
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     g += grad[r]!;
     h += hess[r]!;
   }

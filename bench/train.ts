@@ -1,0 +1,177 @@
+// keel's GBDT against scikit-learn's HistGradientBoosting (defaults, same
+// split, same seed) in the same run, on a generated 100,000 × 20 binary set,
+// scikit-learn's breast cancer, wine and diabetes sets, and the bundled
+// Seattle weather. One line per dataset:
+//   dataset=… keel_metric=… sklearn_metric=… keel_fit_s=… sklearn_fit_s=… fit_ratio=…
+// (metric: ROC AUC for binary, accuracy for multiclass, R² for regression;
+// fit_ratio = keel / scikit-learn). Without /usr/bin/python3 + scikit-learn the
+// bench says so and prints keel's figures alone (scikit-learn's sets need it).
+//
+// Run: bun bench/train.ts   (npm run bench:train)
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { BUNDLED_DATA } from "../src/config.ts";
+import type { Dataset } from "../src/data/dataset.ts";
+import { loadDataset } from "../src/data/load.ts";
+import { createRandom } from "../src/data/random.ts";
+import { datasetRows } from "../src/data/rows.ts";
+import { stratifiedSplit } from "../src/data/split.ts";
+import { DEFAULT_GBDT_PARAMS, fitGbdt } from "../src/training/gbdt/boosting.ts";
+import { predictGbdt } from "../src/training/gbdt/predict.ts";
+import { accuracy, r2, rocAuc } from "../src/training/metrics.ts";
+
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = resolve(import.meta.dir, "train_sklearn.py");
+const SEED = 42;
+
+type Task = "binary" | "multiclass" | "regression";
+
+const dir = await mkdtemp(join(tmpdir(), "keel-train-bench-"));
+try {
+  const sklearn =
+    Bun.spawnSync([PYTHON, "-c", "import sklearn"], { stderr: "pipe" }).exitCode === 0;
+  if (!sklearn)
+    console.log(
+      `# scikit-learn not found for ${PYTHON} (apt-get install python3-sklearn): keel's figures only`,
+    );
+  else Bun.spawnSync([PYTHON, SCRIPT, "export", dir]);
+  const sets: { name: string; source: string; target: string; task: Task }[] = [
+    {
+      name: "generated_100k_x20",
+      source: await writeGenerated(join(dir, "generated.csv")),
+      target: "target",
+      task: "binary",
+    },
+    ...(sklearn
+      ? [
+          {
+            name: "breast_cancer",
+            source: join(dir, "breast_cancer.csv"),
+            target: "target",
+            task: "binary" as const,
+          },
+          {
+            name: "wine",
+            source: join(dir, "wine.csv"),
+            target: "target",
+            task: "multiclass" as const,
+          },
+          {
+            name: "diabetes",
+            source: join(dir, "diabetes.csv"),
+            target: "target",
+            task: "regression" as const,
+          },
+        ]
+      : []),
+    { name: "seattle_weather", source: BUNDLED_DATA, target: "weather", task: "multiclass" },
+  ];
+  for (const set of sets) console.log(await compare(set, sklearn));
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function compare(
+  set: { name: string; source: string; target: string; task: Task },
+  sklearn: boolean,
+): Promise<string> {
+  const { dataset } = await loadDataset({
+    source: set.source,
+    target: set.target,
+    ...(set.task === "regression" ? { spec: { target: set.target, task: "regression" } } : {}),
+  });
+  const split = stratifiedSplit(dataset.target, 0.2, SEED);
+  const started = performance.now();
+  const { model } = fitGbdt(dataset, split.train, { ...DEFAULT_GBDT_PARAMS, seed: SEED });
+  const keelFit = (performance.now() - started) / 1000;
+  const keelMetric = metricOf(
+    set.task,
+    dataset,
+    split.test,
+    predictGbdt(model, dataset, split.test),
+  );
+  let line = `dataset=${set.name} keel_metric=${keelMetric.toFixed(4)}`;
+  if (!sklearn) return `${line} keel_fit_s=${keelFit.toFixed(3)} iterations=${model.iterations}`;
+  await writeCsv(join(dir, `${set.name}.train.csv`), dataset, split.train);
+  await writeCsv(join(dir, `${set.name}.test.csv`), dataset, split.test);
+  const run = Bun.spawnSync(
+    [
+      PYTHON,
+      SCRIPT,
+      "fit",
+      set.task,
+      join(dir, `${set.name}.train.csv`),
+      join(dir, `${set.name}.test.csv`),
+    ],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  if (run.exitCode !== 0)
+    throw new Error(`scikit-learn failed on ${set.name}: ${run.stderr.toString()}`);
+  const theirs = JSON.parse(run.stdout.toString()) as { metric: number; fit_s: number };
+  line += ` sklearn_metric=${theirs.metric.toFixed(4)} keel_fit_s=${keelFit.toFixed(3)} sklearn_fit_s=${theirs.fit_s.toFixed(3)}`;
+  return `${line} fit_ratio=${(keelFit / theirs.fit_s).toFixed(2)} iterations=${model.iterations}`;
+}
+
+function metricOf(
+  task: Task,
+  dataset: Dataset,
+  rows: Uint32Array,
+  predictions: Float64Array,
+): number {
+  const target = dataset.target;
+  if (target.task === "regression")
+    return r2(
+      Float64Array.from(rows, (r) => target.values[r]!),
+      predictions,
+    );
+  const k = target.classes.length;
+  const yTrue = Int32Array.from(rows, (r) => target.codes[r]!);
+  if (task === "binary")
+    return rocAuc(
+      yTrue,
+      Float64Array.from(rows, (_, i) => predictions[i * k + 1]!),
+    );
+  const yPred = Int32Array.from(rows, (_, i) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (predictions[i * k + c]! > predictions[i * k + best]!) best = c;
+    return best;
+  });
+  return accuracy(yTrue, yPred);
+}
+
+/** The rows as CSV for scikit-learn: features in keel's order, the target last. */
+async function writeCsv(path: string, dataset: Dataset, rows: Uint32Array): Promise<void> {
+  const records = datasetRows(dataset, rows);
+  const names = dataset.features.map((f) => f.name);
+  const target = dataset.target;
+  const label = (r: number) =>
+    target.task === "regression" ? String(target.values[r]) : target.classes[target.codes[r]!]!;
+  const lines = records.map((record, i) =>
+    [...names.map((n) => (record[n] === null ? "" : String(record[n]))), label(rows[i]!)].join(","),
+  );
+  await writeFile(path, `${[...names, "target"].join(",")}\n${lines.join("\n")}\n`);
+}
+
+/** 100,000 rows × 20 features: a noisy logistic target with interactions and a step, like tabular data in the wild. */
+async function writeGenerated(path: string): Promise<string> {
+  const random = createRandom(SEED);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const lines = [`${Array.from({ length: 20 }, (_, j) => `x${j}`).join(",")},target`];
+  for (let i = 0; i < 100_000; i++) {
+    const x = Array.from({ length: 20 }, normal);
+    const logit =
+      x[0]! -
+      0.8 * x[1]! +
+      0.6 * x[2]! * x[3]! +
+      (x[4]! > 0.5 ? 1.2 : -0.4) +
+      0.5 * Math.sin(2 * x[5]!) +
+      0.3 * x[6]! ** 2 -
+      0.3;
+    const y = random() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
+    lines.push(`${x.map((v) => v.toFixed(5)).join(",")},${y}`);
+  }
+  await writeFile(path, `${lines.join("\n")}\n`);
+  return path;
+}
