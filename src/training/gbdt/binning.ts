@@ -1,6 +1,6 @@
 // Pre-binning for the histogram GBDT: every feature becomes one byte per row.
-// Numeric features get at most 255 bins with edges at midpoints between
-// distinct values (quantiles when there are more); categorical features get a
+// Numeric features get at most 255 bins, with scikit-learn's edges: midpoints
+// between distinct values, or midpoint percentiles when there are more; categorical features get a
 // bin per category seen in training (the rarest share one when there are more
 // than 254). Bin 255 is "missing": NaN, an empty cell, or a category never seen
 // in training — the same rule the exported graph applies.
@@ -60,18 +60,15 @@ function numericBinning(column: NumericColumn, rows: Uint32Array): NumericBinnin
   for (const v of sorted) if (distinct.length === 0 || distinct.at(-1)! !== v) distinct.push(v);
   if (distinct.length <= MAX_BINS) {
     const edges = new Float64Array(Math.max(0, distinct.length - 1));
-    for (let i = 0; i < edges.length; i++) edges[i] = midpoint(distinct[i]!, distinct[i + 1]!);
+    for (let i = 0; i < edges.length; i++) edges[i] = (distinct[i]! + distinct[i + 1]!) * 0.5;
     return { kind: "numeric", name: column.name, edges };
   }
-  // More distinct values than bins: edges at quantiles, each a midpoint between two
-  // neighbouring distinct values so no value sits exactly on an edge.
+  // More distinct values than bins: scikit-learn's edges, the 254 inner percentiles
+  // of the values by the "midpoint" rule (duplicates dropped: they only make empty bins).
   const edges: number[] = [];
   for (let q = 1; q < MAX_BINS; q++) {
-    const at = Math.min(sorted.length - 1, Math.floor((q * sorted.length) / MAX_BINS));
-    const value = sorted[at]!;
-    const next = upperNeighbour(distinct, value);
-    if (next === undefined) continue;
-    const edge = midpoint(value, next);
+    const rank = (q / MAX_BINS) * (sorted.length - 1);
+    const edge = (sorted[Math.floor(rank)]! + sorted[Math.ceil(rank)]!) / 2;
     if (edges.length === 0 || edge > edges.at(-1)!) edges.push(edge);
   }
   return { kind: "numeric", name: column.name, edges: Float64Array.from(edges) };
@@ -122,21 +119,4 @@ export function numericBin(value: number, edges: Float64Array): number {
     else low = mid + 1;
   }
   return low;
-}
-
-function midpoint(a: number, b: number): number {
-  const m = a + (b - a) / 2;
-  // Rounding can land the midpoint on b; the edge must stay strictly below it.
-  return m < b ? m : a;
-}
-
-function upperNeighbour(distinct: number[], value: number): number | undefined {
-  let low = 0;
-  let high = distinct.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (distinct[mid]! <= value) low = mid + 1;
-    else high = mid;
-  }
-  return distinct[low];
 }
