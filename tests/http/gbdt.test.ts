@@ -35,6 +35,7 @@ function writeInteractionCsv(): string {
 
 test("auto keeps the GBDT, records both candidates, and serves it", async () => {
   keel = await startTestKeel({
+    KEEL_ALGORITHM: "auto",
     KEEL_DATA_URL: writeInteractionCsv(),
     KEEL_TARGET: "label",
     KEEL_PROMOTE_TOLERANCE: "0.5",

@@ -27,6 +27,9 @@ export async function startTestKeel(
     PORT: "0",
     KEEL_HOST: "127.0.0.1",
     KEEL_ADMIN_TOKEN: ADMIN_TOKEN,
+    // Most tests are about the service, not the trainer: the linear model alone keeps them quick.
+    // Tests of model selection set KEEL_ALGORITHM themselves.
+    KEEL_ALGORITHM: "linear",
     ...env,
   });
   const keel = await startKeel(config, { logger });
