@@ -7,15 +7,16 @@ import type { Config } from "./config.ts";
 import { redactSource } from "./data/source.ts";
 import { type DatasetSpec, findSpecFor, readSpec } from "./data/spec.ts";
 import { driftOptionsFromSpec } from "./drift/drift-spec.ts";
-import { createFeedback } from "./drift/feedback.ts";
-import { createLiveWindow } from "./drift/live-window.ts";
+import type { DriftStore } from "./drift/drift-store.ts";
+import { createFeedback, type Feedback } from "./drift/feedback.ts";
+import { createLiveWindow, type LiveWindow } from "./drift/live-window.ts";
 import { createDriftMonitor, type DriftMonitor } from "./drift/monitor.ts";
 import type { DriftOptions } from "./drift/report.ts";
 import { createSqliteDriftStore } from "./drift/sqlite-drift-store.ts";
 import { AppError, errorMessage } from "./errors.ts";
 import { createApp } from "./http/app.ts";
 import { createLogger, type Logger } from "./observability/log.ts";
-import { createMetrics } from "./observability/metrics.ts";
+import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { createTraffic } from "./observability/traffic.ts";
 import { createDegradeGuard } from "./pipeline/degrade-guard.ts";
 import { createDriftResponse, type DriftResponse } from "./pipeline/drift-response.ts";
@@ -78,31 +79,16 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     timeColumn: config.timeColumn,
   };
   const driftStore = createSqliteDriftStore(db);
-  const window = createLiveWindow({
-    store: driftStore,
-    settings: {
-      modelName,
-      maxRows: config.drift.windowRows,
-      maxAgeMs: config.drift.windowMaxAgeMs,
-      maxRowsPerSecond: config.drift.captureRowsPerSecond,
-    },
-    metrics,
-    logger,
-  });
-  const monitor = createDriftMonitor({
+  const { window, monitor } = startDriftMonitor({
+    config,
+    spec,
+    modelName,
     store: driftStore,
     registry,
     deployment,
-    window,
-    settings: {
-      minRows: config.drift.minRows,
-      windowRows: config.drift.windowRows,
-      options: driftOptions(spec, config),
-    },
     metrics,
     logger,
   });
-  deployment.onServe((version) => monitor.follow(version));
   const retrainer = createRetrainer({
     settings: {
       ...dataSettings,
@@ -129,30 +115,17 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
       }
     },
   });
-  const driftResponse = createDriftResponse({
-    retrainer,
-    tracking,
-    settings: config.drift,
-    logger,
-  });
-  const guard = createDegradeGuard({
-    registry,
-    deployment,
-    tracking,
-    settings: { margin: config.drift.rollbackMargin, minLabels: config.drift.rollbackMinLabels },
-    metrics,
-    logger,
-  });
-  const feedback = createFeedback({
+  const { driftResponse, feedback } = closeTheLoop({
+    config,
+    modelName,
     store: driftStore,
     window,
     registry,
-    modelName,
-    serveAlias: config.serveAlias,
+    deployment,
+    tracking,
+    retrainer,
     metrics,
-    onQuality: (quality) => {
-      if (config.drift.rollbackOnDegrade) void guard.review(quality.versions);
-    },
+    logger,
   });
   const scheduler = startScheduler(
     scheduledJobs({
@@ -282,6 +255,88 @@ async function bringModelIntoService(deps: {
   }
   const { runId } = retrainer.trigger("bootstrap");
   logger.info("model.bootstrap", { model: modelName, run_id: runId });
+}
+
+/** The live window and the drift monitor; the reference follows the version in service. */
+function startDriftMonitor(deps: {
+  config: Config;
+  spec: DatasetSpec | undefined;
+  modelName: string;
+  store: DriftStore;
+  registry: Registry;
+  deployment: Deployment;
+  metrics: Metrics;
+  logger: Logger;
+}): { window: LiveWindow; monitor: DriftMonitor } {
+  const { config, store, metrics, logger } = deps;
+  const window = createLiveWindow({
+    store,
+    settings: {
+      modelName: deps.modelName,
+      maxRows: config.drift.windowRows,
+      maxAgeMs: config.drift.windowMaxAgeMs,
+      maxRowsPerSecond: config.drift.captureRowsPerSecond,
+    },
+    metrics,
+    logger,
+  });
+  const monitor = createDriftMonitor({
+    store,
+    registry: deps.registry,
+    deployment: deps.deployment,
+    window,
+    settings: {
+      minRows: config.drift.minRows,
+      windowRows: config.drift.windowRows,
+      options: driftOptions(deps.spec, config),
+    },
+    metrics,
+    logger,
+  });
+  deps.deployment.onServe((version) => monitor.follow(version));
+  return { window, monitor };
+}
+
+/** What drift and ground truth set off: retrains on drift, and rollback when live quality degrades. */
+function closeTheLoop(deps: {
+  config: Config;
+  modelName: string;
+  store: DriftStore;
+  window: LiveWindow;
+  registry: Registry;
+  deployment: Deployment;
+  tracking: Tracking;
+  retrainer: Retrainer;
+  metrics: Metrics;
+  logger: Logger;
+}): { driftResponse: DriftResponse; feedback: Feedback } {
+  const { config, registry, deployment, tracking, metrics, logger } = deps;
+  const driftResponse = createDriftResponse({
+    retrainer: deps.retrainer,
+    tracking,
+    settings: config.drift,
+    logger,
+  });
+  const guard = createDegradeGuard({
+    registry,
+    deployment,
+    tracking,
+    settings: { margin: config.drift.rollbackMargin, minLabels: config.drift.rollbackMinLabels },
+    metrics,
+    logger,
+  });
+  const feedback = createFeedback({
+    store: deps.store,
+    window: deps.window,
+    registry,
+    modelName: deps.modelName,
+    serveAlias: config.serveAlias,
+    metrics,
+    onQuality: (quality) => {
+      if (config.drift.rollbackOnDegrade) void guard.review(quality.versions);
+    },
+  });
+  return { driftResponse, feedback };
 }
 
 /** The retrain job (under KEEL_RETRAIN_POLICY) and the drift check job, when their crons are set. */

@@ -175,19 +175,18 @@ function numericDrift(
     case "wasserstein": {
       const scale = Math.max(ref.std, 1e-12);
       const distance = wassersteinSorted(ref.values, current) / scale;
-      const floor = wassersteinNoiseFloor(ref.values, current.length) / scale;
       return {
         ...base,
-        statistic: distance,
-        distance,
-        noise_floor: floor,
-        drifted: distance > Math.max(threshold, floor),
+        ...distanceVerdict(
+          distance,
+          threshold,
+          wassersteinNoiseFloor(ref.values, current.length) / scale,
+        ),
       };
     }
     case "psi": {
       const [r, c] = binCounts(ref.values, current, PSI_BINS);
-      const distance = populationStabilityIndex(r, c);
-      return { ...base, statistic: distance, distance, drifted: distance > threshold };
+      return { ...base, ...distanceVerdict(populationStabilityIndex(r, c), threshold) };
     }
     default:
       throw new Error(`Method ${method} does not apply to numeric feature "${ref.name}"`);
@@ -235,22 +234,34 @@ function categoricalDrift(
     }
     case "jensenshannon": {
       const distance = jensenShannon(referenceCounts, observed);
-      const floor = noiseFloor(observed.length, refPresent, currentPresent);
       return {
         ...base,
-        statistic: distance,
-        distance,
-        noise_floor: floor,
-        drifted: distance > Math.max(threshold, floor),
+        ...distanceVerdict(
+          distance,
+          threshold,
+          noiseFloor(observed.length, refPresent, currentPresent),
+        ),
       };
     }
     case "psi": {
-      const distance = populationStabilityIndex(referenceCounts, observed);
-      return { ...base, statistic: distance, distance, drifted: distance > threshold };
+      return {
+        ...base,
+        ...distanceVerdict(populationStabilityIndex(referenceCounts, observed), threshold),
+      };
     }
     default:
       throw new Error(`Method ${method} does not apply to categorical feature "${ref.name}"`);
   }
+}
+
+/** A distance method's fields: drifted above the threshold, and above the noise floor when there is one. */
+function distanceVerdict(distance: number, threshold: number, floor?: number) {
+  return {
+    statistic: distance,
+    distance,
+    ...(floor === undefined ? {} : { noise_floor: floor }),
+    drifted: distance > Math.max(threshold, floor ?? 0),
+  };
 }
 
 /**

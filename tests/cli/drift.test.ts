@@ -5,18 +5,11 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 import { drifted, weatherRows } from "../http/weather-traffic.ts";
+import { keelCli } from "./run-cli.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const SPEC = join(ROOT, "data/seattle-weather.spec.json");
 const tempDir = useTempDirs();
-
-function keel(...args: string[]) {
-  const run = Bun.spawnSync([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  return { code: run.exitCode, out: run.stdout.toString(), err: run.stderr.toString() };
-}
 
 function write(dir: string, name: string, rows: ReturnType<typeof weatherRows>): string {
   const path = join(dir, name);
@@ -30,10 +23,10 @@ function write(dir: string, name: string, rows: ReturnType<typeof weatherRows>):
 describe("keel drift", () => {
   const rows = weatherRows();
 
-  test("prints a table and the verdict, exit 0 either way", () => {
+  test("prints a table and the verdict, exit 0 either way", async () => {
     const dir = tempDir();
     const reference = write(dir, "ref.csv", rows.slice(0, 700));
-    const same = keel(
+    const same = await keelCli([
       "drift",
       "--reference",
       reference,
@@ -41,11 +34,11 @@ describe("keel drift", () => {
       write(dir, "same.csv", rows.slice(0, 700)),
       "--spec",
       SPEC,
-    );
+    ]);
     expect(same.code).toBe(0);
     expect(same.out).toContain("dataset: no drift");
     expect(same.out).toMatch(/temp_max\s+numeric\s+ks/);
-    const shifted = keel(
+    const shifted = await keelCli([
       "drift",
       "--reference",
       reference,
@@ -53,14 +46,14 @@ describe("keel drift", () => {
       write(dir, "cur.csv", drifted(rows.slice(700))),
       "--spec",
       SPEC,
-    );
+    ]);
     expect(shifted.code).toBe(0);
     expect(shifted.out).toContain("dataset: DRIFT");
   });
 
-  test("--json prints the report with the service's field names", () => {
+  test("--json prints the report with the service's field names", async () => {
     const dir = tempDir();
-    const result = keel(
+    const result = await keelCli([
       "drift",
       "--reference",
       write(dir, "ref.csv", rows),
@@ -71,7 +64,7 @@ describe("keel drift", () => {
       "--exclude",
       "date",
       "--json",
-    );
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out);
     expect(report.dataset_drift).toBe(true);
@@ -90,17 +83,29 @@ describe("keel drift", () => {
     });
   });
 
-  test("bad input: one clear line and exit 2", () => {
+  test("bad input: one clear line and exit 2", async () => {
     const dir = tempDir();
     const reference = write(dir, "ref.csv", rows.slice(0, 50));
-    const missingFile = keel("drift", "--reference", reference, "--current", join(dir, "nope.csv"));
+    const missingFile = await keelCli([
+      "drift",
+      "--reference",
+      reference,
+      "--current",
+      join(dir, "nope.csv"),
+    ]);
     expect(missingFile.code).toBe(2);
     expect(missingFile.err.trim().split("\n")).toHaveLength(1);
-    const noCurrent = keel("drift", "--reference", reference);
+    const noCurrent = await keelCli(["drift", "--reference", reference]);
     expect(noCurrent.code).toBe(2);
     expect(noCurrent.err).toContain("--current");
     writeFileSync(join(dir, "narrow.csv"), "precipitation,wind\n1,2\n");
-    const narrow = keel("drift", "--reference", reference, "--current", join(dir, "narrow.csv"));
+    const narrow = await keelCli([
+      "drift",
+      "--reference",
+      reference,
+      "--current",
+      join(dir, "narrow.csv"),
+    ]);
     expect(narrow.code).toBe(2);
     expect(narrow.err).toContain('"temp_max"');
   });

@@ -1,30 +1,22 @@
 // Runs the real `keel` command line as a child process.
 
 import { join, resolve } from "node:path";
+import { type ProcessResult, runProcess } from "../helpers/run-process.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
-export interface CliResult {
-  code: number;
-  out: string;
-  err: string;
-}
+export type CliResult = ProcessResult;
 
-export async function keelCli(
+export function keelCli(
   args: string[],
   env: Record<string, string> = {},
   cwd = ROOT,
 ): Promise<CliResult> {
-  const child = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
+  return runProcess([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
     cwd,
-    env: { ...process.env, KEEL_ADMIN_TOKEN: "", KEEL_MODEL_NAME: "", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
+    env: { ...process.env, KEEL_ADMIN_TOKEN: "", KEEL_MODEL_NAME: "", ...env } as Record<
+      string,
+      string
+    >,
   });
-  const [out, err, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, out, err };
 }

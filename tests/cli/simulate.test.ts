@@ -1,23 +1,8 @@
 // `keel simulate` against a real keel: rows go in, labels follow, drift shows.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join, resolve } from "node:path";
 import { startTestKeel, type TestKeel, waitReady } from "../http/harness.ts";
-
-const ROOT = resolve(import.meta.dir, "../..");
-
-async function keelCli(...args: string[]) {
-  const child = Bun.spawn([process.execPath, join(ROOT, "src/cli.ts"), ...args], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { code, out, err };
-}
+import { keelCli } from "./run-cli.ts";
 
 describe("keel simulate", () => {
   let keel: TestKeel;
@@ -28,7 +13,7 @@ describe("keel simulate", () => {
   afterAll(() => keel.stop());
 
   test("replays drifted rows at a rate with feedback, then stops by itself", async () => {
-    const run = await keelCli(
+    const run = await keelCli([
       "simulate",
       "--url",
       keel.url,
@@ -40,7 +25,7 @@ describe("keel simulate", () => {
       "--drift",
       "temp_max:shift=3,temp_min:shift=3,precipitation:scale=3",
       "--json",
-    );
+    ]);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.out);
     expect(summary.sent).toBeGreaterThan(100);
@@ -54,10 +39,10 @@ describe("keel simulate", () => {
   }, 30_000);
 
   test("bad options and an unreachable service: one line, exit 2", async () => {
-    const badDrift = await keelCli("simulate", "--url", keel.url, "--drift", "temp_max:jump=2");
+    const badDrift = await keelCli(["simulate", "--url", keel.url, "--drift", "temp_max:jump=2"]);
     expect(badDrift.code).toBe(2);
     expect(badDrift.err).toContain("unknown distortion");
-    const unreachable = await keelCli("simulate", "--url", "http://127.0.0.1:9");
+    const unreachable = await keelCli(["simulate", "--url", "http://127.0.0.1:9"]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.err).toContain("cannot reach");
     expect(unreachable.err.trim().split("\n")).toHaveLength(1);

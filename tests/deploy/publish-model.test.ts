@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BUNDLED_DATA } from "../../src/config.ts";
 import { keelCli } from "../cli/run-cli.ts";
+import { runProcess } from "../helpers/run-process.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 import { ADMIN_TOKEN, startTestKeel, type TestKeel, waitReady } from "../http/harness.ts";
 
@@ -20,18 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => keel.stop());
 
-async function publish(env: Record<string, string>) {
-  const child = Bun.spawn([process.execPath, SCRIPT], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { out, err, code };
+function publish(env: Record<string, string>) {
+  return runProcess([process.execPath, SCRIPT], { env: { PATH: process.env.PATH ?? "", ...env } });
 }
 
 test("uploads the trained model, moves prod and writes the metrics summary", async () => {

@@ -68,7 +68,7 @@ export function fitGbdt(
   onIteration: Progress = () => {},
 ): GbdtFit {
   const binned = binDataset(dataset, trainRows);
-  const { fitRows, validationRows } = splitValidation(dataset, trainRows, params);
+  const { fitRows, validationRows } = splitValidation(trainRows, params);
   const objective = objectiveFor(dataset);
   const k = objective.outputs;
   const n = dataset.rows;
@@ -166,7 +166,7 @@ function shouldStop(curve: GbdtFit["curve"], params: GbdtParams): boolean {
   return curve.slice(-n).every((point) => point.validationLoss! > reference - params.tol);
 }
 
-function splitValidation(dataset: Dataset, rows: Uint32Array, params: GbdtParams) {
+function splitValidation(rows: Uint32Array, params: GbdtParams) {
   const on = params.earlyStopping === "auto" ? rows.length > 10_000 : params.earlyStopping;
   if (!on) return { fitRows: rows, validationRows: new Uint32Array(0) };
   const shuffled = rows.slice();

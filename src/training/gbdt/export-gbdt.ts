@@ -40,7 +40,7 @@ export function exportGbdt(model: GbdtModel, metadata: KeelModelMetadata): Uint8
   const initializers: onnx.ITensorProto[] = [];
   const columns = model.binnings.map((binning) => {
     if (binning.kind === "numeric") return binning.name;
-    const keys = binning.categories.flatMap((names) => names);
+    const keys = binning.categories.flat();
     const values = binning.categories.flatMap((names, bin) => names.map(() => bin));
     nodes.push(
       makeNode("LabelEncoder", [binning.name], [`keel/${binning.name}/bin_f`], {

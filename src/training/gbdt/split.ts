@@ -124,23 +124,39 @@ function numericSplit(
   const missing = missingTotals(h, f);
   const parentScore = score(totals.grad, totals.hess, settings.l2);
   const base = f * BINS_PER_FEATURE;
+  const order = Array.from({ length: bins }, (_, b) => b);
+  const { best, length } = scanPrefixes(h, base, order, missing, totals, settings, parentScore);
+  if (!best) return undefined;
+  const leftBins = new Uint8Array(BINS_PER_FEATURE);
+  leftBins.fill(1, 0, length);
+  return finish(f, best, leftBins, length - 1, totals, missing.count === 0);
+}
+
+/** The best left side among the prefixes of `order` (bins in the order they join the left). */
+function scanPrefixes(
+  h: Histogram,
+  base: number,
+  order: readonly number[],
+  missing: NodeTotals,
+  totals: NodeTotals,
+  settings: SplitSettings,
+  parentScore: number,
+): { best: Scan | undefined; length: number } {
   const left = { grad: 0, hess: 0, count: 0 };
   let best: Scan | undefined;
-  let bestBin = -1;
-  for (let b = 0; b < bins - 1; b++) {
+  let length = 0;
+  for (let i = 0; i < order.length - 1; i++) {
+    const b = order[i]!;
     left.grad += h.sums[(base + b) * 2]!;
     left.hess += h.sums[(base + b) * 2 + 1]!;
     left.count += h.counts[base + b]!;
     const found = evaluate(left, missing, totals, settings, parentScore, best);
     if (found !== best) {
       best = found;
-      bestBin = b;
+      length = i + 1;
     }
   }
-  if (!best) return undefined;
-  const leftBins = new Uint8Array(BINS_PER_FEATURE);
-  leftBins.fill(1, 0, bestBin + 1);
-  return finish(f, best, leftBins, bestBin, totals, missing.count === 0);
+  return { best, length };
 }
 
 /** LightGBM's smoothing of the category ordering: rare categories sort toward the middle. */
@@ -162,22 +178,9 @@ function categoricalSplit(
   const ratio = (b: number) =>
     h.sums[(base + b) * 2]! / (h.sums[(base + b) * 2 + 1]! + CATEGORY_SMOOTHING);
   present.sort((a, b) => ratio(a) - ratio(b));
-  const left = { grad: 0, hess: 0, count: 0 };
-  let best: Scan | undefined;
-  let bestPrefix = 0;
-  for (let i = 0; i < present.length - 1; i++) {
-    const b = present[i]!;
-    left.grad += h.sums[(base + b) * 2]!;
-    left.hess += h.sums[(base + b) * 2 + 1]!;
-    left.count += h.counts[base + b]!;
-    const found = evaluate(left, missing, totals, settings, parentScore, best);
-    if (found !== best) {
-      best = found;
-      bestPrefix = i + 1;
-    }
-  }
+  const { best, length } = scanPrefixes(h, base, present, missing, totals, settings, parentScore);
   if (!best) return undefined;
   const leftBins = new Uint8Array(BINS_PER_FEATURE);
-  for (const b of present.slice(0, bestPrefix)) leftBins[b] = 1;
+  for (const b of present.slice(0, length)) leftBins[b] = 1;
   return finish(f, best, leftBins, -1, totals, missing.count === 0);
 }
