@@ -11,7 +11,7 @@ import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Registry } from "../registry/registry.ts";
 import type { Deployment } from "../serving/deployment.ts";
-import type { Tracking } from "../tracking/tracking.ts";
+import { failRun, type Tracking } from "../tracking/tracking.ts";
 
 export const ROLLBACK_ACTOR = "keel:rollback-on-degrade";
 
@@ -84,12 +84,7 @@ export function createDegradeGuard(deps: {
       logger.warn("model.rolled_back", { model: modelName, ...decision, run_id: run.id });
     } catch (error) {
       const message = errorMessage(error);
-      tracking.finishRun(run.id, {
-        status: "failed",
-        decision: "none",
-        reason: message,
-        error: message,
-      });
+      failRun(tracking, run.id, message);
       metrics.trainingRuns.inc({ trigger: "rollback", status: "failed" });
       logger.error("model.rollback_failed", { model: modelName, ...decision, error: message });
     }

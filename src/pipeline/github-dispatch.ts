@@ -6,7 +6,7 @@
 import type { GithubSettings } from "../config.ts";
 import { AppError, badRequest, errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
-import type { Tracking } from "../tracking/tracking.ts";
+import { failRun, type Tracking } from "../tracking/tracking.ts";
 
 export type WorkflowInputs = Record<string, string>;
 
@@ -38,12 +38,7 @@ export async function dispatchRetrainWorkflow(deps: {
     await postDispatch(settings, repository, deps.inputs);
   } catch (error) {
     const message = errorMessage(error);
-    tracking.finishRun(run.id, {
-      status: "failed",
-      decision: "none",
-      reason: message,
-      error: message,
-    });
+    failRun(tracking, run.id, message);
     logger.warn("github.dispatch_failed", {
       run_id: run.id,
       repository,

@@ -71,6 +71,7 @@ export function createRetrainer(deps: {
       seed: settings.seed,
       champion_version: champion?.version ?? null,
       ...loaded.spec.params,
+      ...settings.params,
     });
     const result = await train(run, loaded, split, champion, signal);
     recordResult(run.id, result);

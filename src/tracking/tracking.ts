@@ -81,3 +81,13 @@ export interface Tracking {
   failInterruptedRuns(reason: string): string[];
   countByStatus(): Record<RunStatus, number>;
 }
+
+/** Ends a run as failed, the message as both its reason and its error. */
+export function failRun(tracking: Tracking, id: string, message: string): Run {
+  return tracking.finishRun(id, {
+    status: "failed",
+    decision: "none",
+    reason: message,
+    error: message,
+  });
+}
