@@ -46,8 +46,8 @@ export function buildHistogram(
   const { sums, counts } = histogram;
   // Gather the node's gradients once, in row order, so every feature pass reads them sequentially.
   const n = end - start;
-  const g = new Float64Array(n);
-  const h = new Float64Array(n);
+  const g = scratch(0, n);
+  const h = scratch(1, n);
   const order = rows.subarray(start, end);
   for (let i = 0; i < n; i++) {
     const row = order[i]!;
@@ -65,6 +65,14 @@ export function buildHistogram(
     }
   }
   return histogram;
+}
+
+/** Two reusable gather buffers, grown to the largest node seen: no allocation per histogram. */
+const scratchBuffers = [new Float64Array(0), new Float64Array(0)];
+
+function scratch(which: 0 | 1, n: number): Float64Array {
+  if (scratchBuffers[which]!.length < n) scratchBuffers[which] = new Float64Array(n);
+  return scratchBuffers[which]!;
 }
 
 /** parent − child, computed in place: the parent's histogram becomes the larger child's. */
