@@ -175,3 +175,27 @@ describe("ONNX export agrees with the trainer on random data", () => {
     expect(await onnxParity(onnx, data, holdout, predictions)).toBeLessThanOrEqual(1e-9);
   });
 });
+
+test("more categories than bins: the rarest share a bin, in the trainer and in the graph alike", async () => {
+  const random = seeded(21);
+  const n = 4000;
+  const vocabulary = Array.from({ length: 300 }, (_, i) => `c${i}`);
+  // A long tail: low codes are common, high codes rare.
+  const codes = Array.from({ length: n }, () => Math.floor(random() ** 3 * 300));
+  const y = codes.map((c) => (c % 7 === 0 ? 1 : 0) ^ (random() < 0.1 ? 1 : 0));
+  const data = dataset([categorical("place", codes, vocabulary)], classes("y", y, ["no", "yes"]));
+  const train = all(n).filter((i) => i % 4 !== 0);
+  const holdout = all(n).filter((i) => i % 4 === 0);
+  const { model } = fitGbdt(data, train, params({ maxIter: 20 }));
+  const binning = model.binnings[0]!;
+  if (binning.kind !== "categorical") throw new Error("expected a categorical binning");
+  expect(binning.categories.length).toBeLessThanOrEqual(254);
+  expect(binning.categories.at(-1)!.length).toBeGreaterThan(1);
+  const onnx = exportGbdt(
+    model,
+    meta([{ name: "place", type: "categorical", vocabulary }], "classification", ["no", "yes"]),
+  );
+  expect(
+    await onnxParity(onnx, data, holdout, predictGbdt(model, data, holdout)),
+  ).toBeLessThanOrEqual(1e-9);
+});
