@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { toCategory, toNumber } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
 import { type Cell, parseTable, type RawTable } from "../data/table.ts";
+import { toText } from "../data/text.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
 import type { Prediction } from "../serving/tensors.ts";
 import { validateRows } from "../serving/validate-rows.ts";
@@ -78,7 +79,10 @@ async function predictAll(
   const features = model.signature.features;
   const index = features.map((f) => table.columns.indexOf(f.name));
   // CSV cells are text: read them by the model's feature types, as training read its data.
-  const read = features.map((f) => (f.type === "numeric" ? numberOrNull : toCategory));
+  const read = features.map((f) => {
+    if (f.type === "text") return toText;
+    return f.type === "numeric" ? numberOrNull : toCategory;
+  });
   for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
     const rows = [];
     for (let r = start; r < Math.min(table.rows, start + CHUNK_ROWS); r++) {

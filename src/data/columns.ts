@@ -3,9 +3,10 @@
 // Columns no model could learn from are refused here, naming the column.
 
 import { invalidData } from "../errors.ts";
-import type { FeatureColumn, FeatureType, Target, Task } from "./dataset.ts";
+import type { FeatureColumn, FeatureType, Target, Task, TextColumn } from "./dataset.ts";
 import { type ColumnSchema, inferType, toCategory, toNumber } from "./schema.ts";
 import type { Cell } from "./table.ts";
+import { defaultTextOptions, toText } from "./text.ts";
 
 /** A numeric target with at most this many distinct integer values is read as classes. */
 export const MAX_INTEGER_CLASSES = 10;
@@ -15,9 +16,17 @@ export function buildFeature(
   cells: Cell[],
   rows: Uint32Array,
 ): FeatureColumn {
-  return feature.type === "numeric"
-    ? numericColumn(feature.name, cells, rows)
-    : categoricalColumn(feature.name, cells, rows);
+  if (feature.type === "numeric") return numericColumn(feature.name, cells, rows);
+  if (feature.type === "text") return textColumn(feature, cells, rows);
+  return categoricalColumn(feature.name, cells, rows);
+}
+
+function textColumn(feature: ColumnSchema, cells: Cell[], rows: Uint32Array): TextColumn {
+  const values = Array.from(rows, (r) => toText(cells[r]));
+  const present = values.filter((v) => v !== "");
+  checkInformative(feature.name, present.length, new Set(present).size, present[0], values.length);
+  const options = feature.text ?? defaultTextOptions();
+  return { name: feature.name, type: "text", values, options };
 }
 
 function numericColumn(name: string, cells: Cell[], rows: Uint32Array): FeatureColumn {

@@ -1,7 +1,9 @@
 // The columnar, typed-array form every trainer and the drift maths work on.
 // Rows are never objects here: one typed array per column.
 
-export type FeatureType = "numeric" | "categorical";
+import type { TextOptions } from "./text.ts";
+
+export type FeatureType = "numeric" | "categorical" | "text";
 export type Task = "classification" | "regression";
 
 export interface NumericColumn {
@@ -20,7 +22,16 @@ export interface CategoricalColumn {
   vocabulary: string[];
 }
 
-export type FeatureColumn = NumericColumn | CategoricalColumn;
+export interface TextColumn {
+  name: string;
+  type: "text";
+  /** One string per row; "" marks a missing value. */
+  values: string[];
+  /** How the trainers turn the text into n-gram features. */
+  options: TextOptions;
+}
+
+export type FeatureColumn = NumericColumn | CategoricalColumn | TextColumn;
 
 export type Target =
   | { task: "classification"; name: string; codes: Int32Array; classes: string[] }

@@ -6,10 +6,11 @@ import { invalidData } from "../errors.ts";
 import { buildFeature, buildTarget } from "./columns.ts";
 import type { Dataset, Task } from "./dataset.ts";
 import { type ColumnUse, createFingerprint, type DatasetFingerprint } from "./fingerprint.ts";
-import { type ColumnSchema, inferType, toCategory, toNumber } from "./schema.ts";
+import { type ColumnSchema, inferFeature, inferType, toCategory, toNumber } from "./schema.ts";
 import { readSource, redactSource } from "./source.ts";
-import { type DatasetSpec, findSpecFor, readSpec } from "./spec.ts";
+import { type DatasetSpec, findSpecFor, readSpec, specFeatures } from "./spec.ts";
 import { type Cell, parseTable, type RawTable } from "./table.ts";
+import { defaultTextOptions } from "./text.ts";
 
 export const MIN_ROWS = 10;
 
@@ -189,14 +190,11 @@ function resolveFeatures(
   time: string | undefined,
   where: string,
 ): ColumnSchema[] {
-  const specFeatures = options.spec?.features;
-  const requested =
-    options.features ??
-    (specFeatures && Object.entries(specFeatures).map(([name, type]) => ({ name, type })));
+  const requested = options.features ?? (options.spec && specFeatures(options.spec));
   const features = requested
     ? requested.map((f, i) => checkRequested(table, rows, f, requested.slice(0, i), where))
     : table.columns
-        .map((name, c) => ({ name, type: inferType(table.cells[c]!, rows) }))
+        .map((name, c) => inferFeature(name, table.cells[c]!, rows))
         .filter((f) => f.name !== target && f.name !== time);
   for (const feature of features) {
     if (feature.name === target) throw invalidData(`Feature "${target}" is also the target`);
@@ -234,6 +232,7 @@ function checkRequested(
       `Feature "${name}" must be numeric but column "${name}" holds non-numeric values such as ${JSON.stringify(bad)}`,
     );
   }
+  if (type === "text") return { name, type, text: feature.text ?? defaultTextOptions() };
   return { name, type };
 }
 

@@ -14,6 +14,8 @@ export function datasetRows(dataset: Dataset, indices: ArrayLike<number>): Featu
       if (column.type === "numeric") {
         const value = column.values[row]!;
         out[i]![column.name] = Number.isNaN(value) ? null : value;
+      } else if (column.type === "text") {
+        out[i]![column.name] = column.values[row] === "" ? null : column.values[row]!;
       } else {
         const code = column.codes[row]!;
         out[i]![column.name] = code < 0 ? null : column.vocabulary[code]!;

@@ -4,6 +4,7 @@
 
 import type { FeatureType } from "./dataset.ts";
 import type { Cell, RawTable } from "./table.ts";
+import { defaultTextOptions, looksLikeText, type TextOptions } from "./text.ts";
 
 // Spellings of "no value" written by pandas, R and spreadsheets. Matched
 // case-insensitively after trimming.
@@ -12,6 +13,8 @@ const MISSING_TOKENS = new Set(["", "nan", "na", "n/a", "null"]);
 export interface ColumnSchema {
   name: string;
   type: FeatureType;
+  /** Text columns only: how the n-gram features are made. */
+  text?: TextOptions;
 }
 
 export function isMissing(cell: Cell | undefined): cell is null | undefined {
@@ -43,7 +46,19 @@ export function inferType(cells: readonly Cell[], rows?: ArrayLike<number>): Fea
   return "numeric";
 }
 
-/** The inferred type of every column of a table. */
+/** A feature's schema as read from its cells: numeric, free text (see text.ts) or categorical. */
+export function inferFeature(
+  name: string,
+  cells: readonly Cell[],
+  rows: ArrayLike<number>,
+): ColumnSchema {
+  if (inferType(cells, rows) === "numeric") return { name, type: "numeric" };
+  if (looksLikeText(cells, rows)) return { name, type: "text", text: defaultTextOptions() };
+  return { name, type: "categorical" };
+}
+
+/** The inferred schema of every column of a table. */
 export function inferSchema(table: RawTable): ColumnSchema[] {
-  return table.columns.map((name, c) => ({ name, type: inferType(table.cells[c]!) }));
+  const rows = Uint32Array.from({ length: table.rows }, (_, i) => i);
+  return table.columns.map((name, c) => inferFeature(name, table.cells[c]!, rows));
 }

@@ -6,13 +6,25 @@
 import { stat } from "node:fs/promises";
 import { AppError, errorMessage, invalidData } from "../errors.ts";
 import type { FeatureType, Task } from "./dataset.ts";
+import type { ColumnSchema } from "./schema.ts";
+import { defaultTextOptions, type TextOptions } from "./text.ts";
+
+/** How the spec may describe a text feature; unset fields take the analyzer's defaults. */
+export interface TextFeatureSpec {
+  type: "text";
+  analyzer?: "char" | "word";
+  ngram_range?: [number, number];
+  max_features?: number;
+  idf?: boolean;
+  lowercase?: boolean;
+}
 
 export interface DatasetSpec {
   name?: string;
   target: string;
   task?: Task;
   time_column?: string;
-  features?: Record<string, FeatureType>;
+  features?: Record<string, FeatureType | TextFeatureSpec>;
   params?: Record<string, number | string | boolean>;
   /** Drift test choices (checked by src/drift/drift-spec.ts, which knows the methods). */
   drift?: Record<string, unknown>;
@@ -75,18 +87,82 @@ export function validateSpec(value: unknown, origin: string): DatasetSpec {
   return spec as unknown as DatasetSpec;
 }
 
+const FEATURE_TYPES = ["numeric", "categorical", "text"];
+const TEXT_FIELDS = new Set([
+  "type",
+  "analyzer",
+  "ngram_range",
+  "max_features",
+  "idf",
+  "lowercase",
+]);
+
 function checkFeatures(features: unknown, fail: (message: string) => AppError): void {
   if (features === undefined) return;
   if (!isRecord(features) || Object.keys(features).length === 0) {
-    throw fail(`"features" must be an object mapping column names to "numeric" or "categorical"`);
+    throw fail(
+      `"features" must be an object mapping column names to "numeric", "categorical" or "text"`,
+    );
   }
   for (const [name, type] of Object.entries(features)) {
-    if (type !== "numeric" && type !== "categorical") {
+    if (isRecord(type)) checkTextFeature(name, type, fail);
+    else if (!FEATURE_TYPES.includes(type as string)) {
       throw fail(
-        `feature "${name}" must be "numeric" or "categorical", got ${JSON.stringify(type)}`,
+        `feature "${name}" must be "numeric", "categorical", "text" or {"type": "text", ...}, got ${JSON.stringify(type)}`,
       );
     }
   }
+}
+
+function checkTextFeature(
+  name: string,
+  spec: Record<string, unknown>,
+  fail: (message: string) => AppError,
+): void {
+  const bad = (why: string) => fail(`text feature "${name}": ${why}`);
+  for (const key of Object.keys(spec)) {
+    if (!TEXT_FIELDS.has(key)) throw bad(`unknown field "${key}" (known: ${[...TEXT_FIELDS]})`);
+  }
+  if (spec.type !== "text") throw bad(`"type" must be "text"`);
+  if (spec.analyzer !== undefined && spec.analyzer !== "char" && spec.analyzer !== "word") {
+    throw bad(`"analyzer" must be "char" or "word"`);
+  }
+  const range = spec.ngram_range;
+  const validRange =
+    Array.isArray(range) &&
+    range.length === 2 &&
+    range.every((n) => Number.isInteger(n) && n >= 1 && n <= 5) &&
+    range[0] <= range[1];
+  if (range !== undefined && !validRange) {
+    throw bad(`"ngram_range" must be [min, max] with 1 ≤ min ≤ max ≤ 5`);
+  }
+  const max = spec.max_features;
+  if (max !== undefined && !(Number.isInteger(max) && (max as number) >= 1)) {
+    throw bad(`"max_features" must be an integer ≥ 1`);
+  }
+  for (const flag of ["idf", "lowercase"]) {
+    if (spec[flag] !== undefined && typeof spec[flag] !== "boolean") {
+      throw bad(`"${flag}" must be true or false`);
+    }
+  }
+}
+
+/** The spec's features as column schemas, text options filled in from the analyzer's defaults. */
+export function specFeatures(spec: DatasetSpec): ColumnSchema[] | undefined {
+  if (!spec.features) return undefined;
+  return Object.entries(spec.features).map(([name, type]): ColumnSchema => {
+    if (type === "text") return { name, type, text: defaultTextOptions() };
+    if (typeof type === "string") return { name, type };
+    const defaults = defaultTextOptions(type.analyzer);
+    const text: TextOptions = {
+      analyzer: defaults.analyzer,
+      ngramRange: type.ngram_range ?? defaults.ngramRange,
+      maxFeatures: type.max_features ?? defaults.maxFeatures,
+      idf: type.idf ?? defaults.idf,
+      lowercase: type.lowercase ?? defaults.lowercase,
+    };
+    return { name, type: "text", text };
+  });
 }
 
 function checkParams(params: unknown, fail: (message: string) => AppError): void {

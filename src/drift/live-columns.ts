@@ -3,13 +3,21 @@
 // same reading rules training used (schema.ts). Unlike training, a constant or
 // empty column is fine here: it is evidence, not an error.
 
-import type { CategoricalColumn, FeatureColumn, NumericColumn } from "../data/dataset.ts";
+import type {
+  CategoricalColumn,
+  FeatureColumn,
+  NumericColumn,
+  TextColumn,
+} from "../data/dataset.ts";
 import { toCategory, toNumber } from "../data/schema.ts";
 import type { Cell } from "../data/table.ts";
+import { defaultTextOptions, type TextAnalyzer, toText } from "../data/text.ts";
 
 export interface ColumnShape {
   name: string;
-  type: "numeric" | "categorical";
+  type: "numeric" | "categorical" | "text";
+  /** Text columns: how the drift tests split them into tokens. */
+  analyzer?: TextAnalyzer;
 }
 
 export function numericColumn(name: string, cells: readonly unknown[]): NumericColumn {
@@ -28,10 +36,19 @@ export function categoricalColumn(name: string, cells: readonly unknown[]): Cate
   return { name, type: "categorical", vocabulary, codes };
 }
 
+export function textColumn(
+  name: string,
+  cells: readonly unknown[],
+  analyzer: TextAnalyzer = "char",
+): TextColumn {
+  const values = cells.map((c) => toText(asCell(c)));
+  return { name, type: "text", values, options: defaultTextOptions(analyzer) };
+}
+
 export function columnOf(shape: ColumnShape, cells: readonly unknown[]): FeatureColumn {
-  return shape.type === "numeric"
-    ? numericColumn(shape.name, cells)
-    : categoricalColumn(shape.name, cells);
+  if (shape.type === "numeric") return numericColumn(shape.name, cells);
+  if (shape.type === "text") return textColumn(shape.name, cells, shape.analyzer);
+  return categoricalColumn(shape.name, cells);
 }
 
 /** Columns for `shapes` from row objects; a field a row lacks reads as missing. */

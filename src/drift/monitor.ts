@@ -227,10 +227,11 @@ function scoreOf(f: { p_value?: number; distance?: number; statistic: number }):
 }
 
 function shapesOf(signature: ModelSignature): ColumnShape[] {
-  return signature.features.map((f) => ({
-    name: f.name,
-    type: f.type === "numeric" ? "numeric" : "categorical",
-  }));
+  return signature.features.map((f) =>
+    f.type === "text"
+      ? { name: f.name, type: "text", analyzer: f.text?.analyzer ?? "char" }
+      : { name: f.name, type: f.type === "numeric" ? "numeric" : "categorical" },
+  );
 }
 
 function predictionShape(signature: ModelSignature): ColumnShape {

@@ -3,9 +3,9 @@
 // come from the spec when given, else from the reference's values; the target
 // and time columns are left out.
 
-import { inferType } from "../data/schema.ts";
+import { inferFeature } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
-import type { DatasetSpec } from "../data/spec.ts";
+import { type DatasetSpec, specFeatures } from "../data/spec.ts";
 import { parseTable, type RawTable } from "../data/table.ts";
 import { invalidData } from "../errors.ts";
 import { driftOptionsFromSpec } from "./drift-spec.ts";
@@ -35,7 +35,7 @@ export async function offlineDrift(input: OfflineDriftInput): Promise<DriftRepor
   );
   const shapes = reference.columns
     .filter((name) => !excluded.has(name))
-    .map((name): ColumnShape => ({ name, type: columnType(name, reference, input.spec) }));
+    .map((name) => columnShape(name, reference, input.spec));
   const missing = shapes.filter((s) => !current.columns.includes(s.name)).map((s) => s.name);
   if (missing.length > 0) {
     throw invalidData(
@@ -59,12 +59,15 @@ function cellsOf(table: RawTable, name: string) {
   return table.cells[table.columns.indexOf(name)]!;
 }
 
-function columnType(
-  name: string,
-  table: RawTable,
-  spec: DatasetSpec | undefined,
-): ColumnShape["type"] {
-  const declared = spec?.features?.[name];
-  if (declared) return declared;
-  return inferType(cellsOf(table, name));
+function columnShape(name: string, table: RawTable, spec: DatasetSpec | undefined): ColumnShape {
+  const declared = spec && specFeatures(spec)?.find((f) => f.name === name);
+  const cells = cellsOf(table, name);
+  const { type, text } =
+    declared ??
+    inferFeature(
+      name,
+      cells,
+      Uint32Array.from(cells, (_, i) => i),
+    );
+  return type === "text" ? { name, type, analyzer: text?.analyzer } : { name, type };
 }

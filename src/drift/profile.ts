@@ -2,10 +2,12 @@
 // version was trained on, built once and stored with the version. Numeric
 // columns keep their values sorted (subsampled, seeded, to `maxValues`) so KS
 // and Wasserstein are exact at check time without re-sorting; categorical
-// columns keep counts per category.
+// columns keep counts per category. Text columns keep both: counts of their
+// most frequent tokens (characters or words) and their sorted lengths.
 
-import type { FeatureColumn } from "../data/dataset.ts";
+import type { FeatureColumn, TextColumn } from "../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../data/random.ts";
+import { type TextAnalyzer, tokenize } from "../data/text.ts";
 
 export const DEFAULT_MAX_VALUES = 100_000;
 
@@ -31,7 +33,23 @@ export interface CategoricalProfile {
   counts: Record<string, number>;
 }
 
-export type ColumnProfile = NumericProfile | CategoricalProfile;
+export interface TextProfile {
+  name: string;
+  type: "text";
+  analyzer: TextAnalyzer;
+  rows: number;
+  missing: number;
+  /** Occurrences of the TEXT_TOKENS most frequent tokens; the rest are summed under OTHER_TOKENS. */
+  tokens: Record<string, number>;
+  /** Character counts of the present values, as a numeric profile. */
+  lengths: NumericProfile;
+}
+
+export type ColumnProfile = NumericProfile | CategoricalProfile | TextProfile;
+
+/** How many distinct tokens a text profile keeps by name. */
+export const TEXT_TOKENS = 100;
+export const OTHER_TOKENS = "(other)";
 
 export interface ReferenceProfile {
   version: 1;
@@ -60,6 +78,7 @@ export function buildReferenceProfile(
 }
 
 export function profileColumn(column: FeatureColumn, options: ProfileOptions = {}): ColumnProfile {
+  if (column.type === "text") return profileText(column, options);
   if (column.type === "categorical") {
     const counts: Record<string, number> = {};
     let missing = 0;
@@ -72,18 +91,64 @@ export function profileColumn(column: FeatureColumn, options: ProfileOptions = {
     }
     return { name: column.name, type: "categorical", rows: column.codes.length, missing, counts };
   }
-  const present = presentSorted(column.values);
+  return profileNumbers(column.name, column.values, options);
+}
+
+function profileNumbers(name: string, all: Float64Array, options: ProfileOptions): NumericProfile {
+  const present = presentSorted(all);
   const values = subsample(present, options.maxValues ?? DEFAULT_MAX_VALUES, options.seed ?? 42);
   const { mean, std } = moments(present);
   return {
-    name: column.name,
+    name,
     type: "numeric",
-    rows: column.values.length,
-    missing: column.values.length - present.length,
+    rows: all.length,
+    missing: all.length - present.length,
     mean,
     std,
     values,
   };
+}
+
+function profileText(column: TextColumn, options: ProfileOptions): TextProfile {
+  const { analyzer } = column.options;
+  const lengths = textLengths(column.values);
+  const missing = column.values.filter((v) => v === "").length;
+  return {
+    name: column.name,
+    type: "text",
+    analyzer,
+    rows: column.values.length,
+    missing,
+    tokens: topTokens(tokenCounts(column.values, analyzer)),
+    lengths: profileNumbers(`${column.name} (length)`, lengths, options),
+  };
+}
+
+/** Length in code points of each value; NaN for a missing one. */
+export function textLengths(values: readonly string[]): Float64Array {
+  return Float64Array.from(values, (v) => (v === "" ? Number.NaN : [...v].length));
+}
+
+/** Occurrences of every token (lowercased) over all values. */
+export function tokenCounts(
+  values: readonly string[],
+  analyzer: TextAnalyzer,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) {
+    for (const token of tokenize(value, { analyzer, lowercase: true })) {
+      counts.set(token, (counts.get(token) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function topTokens(counts: Map<string, number>): Record<string, number> {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const kept: Record<string, number> = Object.fromEntries(sorted.slice(0, TEXT_TOKENS));
+  const rest = sorted.slice(TEXT_TOKENS).reduce((sum, [, count]) => sum + count, 0);
+  if (rest > 0) kept[OTHER_TOKENS] = rest;
+  return kept;
 }
 
 /** The column's non-missing values, sorted ascending. */
@@ -109,18 +174,21 @@ function moments(values: Float64Array): { mean: number; std: number } {
 }
 
 function columnLength(column: FeatureColumn): number {
-  return column.type === "numeric" ? column.values.length : column.codes.length;
+  return column.type === "categorical" ? column.codes.length : column.values.length;
 }
 
 // Stored form: "KEELPROF" + header length (uint32 LE) + JSON header, padded to 8 bytes,
-// then each numeric column's values as raw float64 in column order.
+// then each numeric column's values (a text column's lengths) as raw float64 in column order.
 const MAGIC = "KEELPROF";
 
 export function encodeProfile(profile: ReferenceProfile): Uint8Array {
   const all = [...profile.columns, ...(profile.prediction ? [profile.prediction] : [])];
-  const numeric = all.filter((c): c is NumericProfile => c.type === "numeric");
-  const strip = (c: ColumnProfile) =>
-    c.type === "numeric" ? { ...c, values: c.values.length } : c;
+  const numeric = all.flatMap((c) => numbersOf(c));
+  const strip = (c: ColumnProfile): unknown => {
+    if (c.type === "numeric") return { ...c, values: c.values.length };
+    if (c.type === "text") return { ...c, lengths: strip(c.lengths) };
+    return c;
+  };
   const header = new TextEncoder().encode(
     JSON.stringify({
       ...profile,
@@ -155,7 +223,8 @@ export function decodeProfile(bytes: Uint8Array): ReferenceProfile {
     throw fail("its header is not JSON");
   }
   let offset = align8(12 + headerLength);
-  const restore = (c: ColumnProfile): ColumnProfile => {
+  const restore = <T extends ColumnProfile>(c: T): T => {
+    if (c.type === "text") return { ...c, lengths: restore(c.lengths) };
     if (c.type !== "numeric") return c;
     const count = c.values as unknown as number;
     if (offset + count * 8 > bytes.length) throw fail("its values are cut short");
@@ -169,3 +238,8 @@ export function decodeProfile(bytes: Uint8Array): ReferenceProfile {
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+function numbersOf(c: ColumnProfile): NumericProfile[] {
+  if (c.type === "numeric") return [c];
+  return c.type === "text" ? [c.lengths] : [];
+}

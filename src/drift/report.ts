@@ -10,8 +10,13 @@ import {
   type CategoricalProfile,
   type ColumnProfile,
   type NumericProfile,
+  OTHER_TOKENS,
   presentSorted,
   type ReferenceProfile,
+  TEXT_TOKENS,
+  type TextProfile,
+  textLengths,
+  tokenCounts,
 } from "./profile.ts";
 import { chiSquare } from "./stats/chi-square.ts";
 import { jensenShannon } from "./stats/jensen-shannon.ts";
@@ -61,9 +66,21 @@ export type Distribution =
   | { kind: "numeric"; edges: number[]; reference: number[]; current: number[] }
   | { kind: "categorical"; categories: string[]; reference: number[]; current: number[] };
 
+/** The second test a text feature gets: its length in characters. */
+export interface LengthDrift {
+  method: DriftMethod;
+  statistic: number;
+  p_value?: number;
+  distance?: number;
+  threshold: number;
+  noise_floor?: number;
+  drifted: boolean;
+  distribution: Distribution;
+}
+
 export interface FeatureDrift {
   feature: string;
-  type: "numeric" | "categorical";
+  type: "numeric" | "categorical" | "text";
   method: DriftMethod;
   statistic: number;
   p_value?: number;
@@ -78,6 +95,8 @@ export interface FeatureDrift {
   current_missing_share: number;
   note?: string;
   distribution: Distribution;
+  /** Text features: the test on their length (the main test is on their tokens). */
+  length?: LengthDrift;
 }
 
 export interface DriftReport {
@@ -133,13 +152,80 @@ function columnDrift(
   column: FeatureColumn,
   override: ColumnDriftOverride | undefined,
 ): FeatureDrift {
+  if (ref.type === "text") return textDrift(ref, column, override);
   const method = override?.method ?? defaultMethod(ref.type, ref.rows - ref.missing);
   const threshold = override?.threshold ?? DEFAULT_THRESHOLDS[method];
-  if (ref.type === "numeric") {
-    const values = column.type === "numeric" ? column.values : asNumbers(column);
-    return numericDrift(ref, values, method, threshold);
-  }
+  if (ref.type === "numeric") return numericDrift(ref, asNumbers(column), method, threshold);
   return categoricalDrift(ref, categoryCounts(column), lengthOf(column), method, threshold);
+}
+
+const NUMERIC_METHODS: readonly DriftMethod[] = ["ks", "wasserstein"];
+
+/**
+ * A text feature is drifted when the mix of its tokens (characters or words)
+ * or its length moved. Token counts are rescaled so each text weighs one row:
+ * tokens of one string are not independent draws, and counting them as such
+ * would make every test far too sure of itself.
+ */
+function textDrift(
+  ref: TextProfile,
+  column: FeatureColumn,
+  override: ColumnDriftOverride | undefined,
+): FeatureDrift {
+  const values = column.type === "text" ? column.values : [];
+  const present = ref.rows - ref.missing;
+  const lengthOverride = override?.method && NUMERIC_METHODS.includes(override.method);
+  const tokenMethod =
+    (!lengthOverride && override?.method) || defaultMethod("categorical", present);
+  const lengthMethod = (lengthOverride && override?.method) || defaultMethod("numeric", present);
+  const tokenProfile: CategoricalProfile = {
+    name: ref.name,
+    type: "categorical",
+    rows: ref.rows,
+    missing: ref.missing,
+    counts: perRow(ref.tokens, present),
+  };
+  const currentLengths = textLengths(values);
+  const currentPresent = currentLengths.filter((v) => !Number.isNaN(v)).length;
+  const tokens = categoricalDrift(
+    tokenProfile,
+    new Map(Object.entries(perRow(currentTokens(values, ref), currentPresent))),
+    values.length,
+    tokenMethod,
+    (!lengthOverride && override?.threshold) || DEFAULT_THRESHOLDS[tokenMethod],
+  );
+  const length = numericDrift(
+    ref.lengths,
+    currentLengths,
+    lengthMethod,
+    (lengthOverride && override?.threshold) || DEFAULT_THRESHOLDS[lengthMethod],
+  );
+  const { feature: _f, type: _t, reference_rows: _r, current_rows: _c, ...lengthResult } = length;
+  const { current_missing_share: _m, note, ...lengthFields } = lengthResult;
+  return {
+    ...tokens,
+    type: "text",
+    drifted: tokens.drifted || length.drifted,
+    note: `tokens: the ${TEXT_TOKENS} most frequent ${ref.analyzer === "char" ? "characters" : "words"}${note ? `; length: ${note}` : ""}`,
+    length: lengthFields,
+  };
+}
+
+/** Token counts of the current texts, on the reference's tokens (others under OTHER_TOKENS). */
+function currentTokens(values: readonly string[], ref: TextProfile): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [token, count] of tokenCounts(values, ref.analyzer)) {
+    const key = token in ref.tokens && token !== OTHER_TOKENS ? token : OTHER_TOKENS;
+    counts[key] = (counts[key] ?? 0) + count;
+  }
+  return counts;
+}
+
+/** Counts scaled to sum to `rows` (each text weighs one row). */
+function perRow(counts: Record<string, number>, rows: number): Record<string, number> {
+  const total = sumValues(Object.values(counts));
+  if (total === 0) return {};
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, (v * rows) / total]));
 }
 
 function numericDrift(
@@ -404,6 +490,7 @@ function categoryCounts(column: FeatureColumn): Map<string, number> {
 
 function asNumbers(column: FeatureColumn): Float64Array {
   if (column.type === "numeric") return column.values;
+  if (column.type === "text") return Float64Array.from(column.values, Number);
   return Float64Array.from(column.codes, (code) =>
     code < 0 ? Number.NaN : Number(column.vocabulary[code]),
   );
@@ -421,5 +508,5 @@ function sumValues(values: Iterable<number>): number {
 }
 
 function lengthOf(column: FeatureColumn): number {
-  return column.type === "numeric" ? column.values.length : column.codes.length;
+  return column.type === "categorical" ? column.codes.length : column.values.length;
 }

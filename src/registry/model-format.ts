@@ -3,11 +3,12 @@
 // so an ONNX file is a complete model on its own.
 //
 // Inputs: one tensor per feature, named after the feature, shape [N, 1];
-//   numeric → tensor(double) (NaN = missing), categorical → tensor(string).
+//   numeric → tensor(double) (NaN = missing), categorical and text → tensor(string).
 // Outputs: classification → `label` int64 [N] (index into classes) and
 //   `probabilities` double [N, C]; regression → `variable` double [N, 1].
 
 import type { FeatureType, Task } from "../data/dataset.ts";
+import type { TextOptions } from "../data/text.ts";
 
 export const METADATA_KEYS = {
   formatVersion: "keel.format_version",
@@ -35,6 +36,8 @@ export interface FeatureSignature {
   type: FeatureType;
   /** Categories seen in training; others are accepted and encoded as unknown. */
   vocabulary?: string[];
+  /** Text features: how the graph turns the string into n-gram weights. */
+  text?: TextOptions;
 }
 
 /** Everything a model says about itself, as stored in `metadata_props`. */

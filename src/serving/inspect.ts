@@ -173,7 +173,9 @@ function bindInputs(inputs: TensorInfo[], features: FeatureSignature[]): InputBi
         `The metadata names feature "${feature.name}" but the model has no input of that name`,
       );
     const type = featureTypeOf(input);
-    if (type !== feature.type) {
+    // A string input carries categories or free text; the metadata says which.
+    const stringFeature = feature.type === "categorical" || feature.type === "text";
+    if (type !== feature.type && !(type === "categorical" && stringFeature)) {
       throw invalidModel(`Input "${input.name}" is ${type} but the metadata says ${feature.type}`);
     }
     return { name: input.name, element: input.element!, rank: Math.max(input.dims.length, 1) };

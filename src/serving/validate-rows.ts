@@ -1,6 +1,7 @@
 // Checks prediction rows against a model's features before anything runs, and
 // reports every bad field at once so a client can fix its request in one go.
 
+import { MAX_TEXT_CHARS, toText } from "../data/text.ts";
 import { invalidInput } from "../errors.ts";
 import type { FeatureSignature } from "../registry/model-format.ts";
 
@@ -32,6 +33,7 @@ export function validateRows(rows: unknown[], features: FeatureSignature[]): Row
     for (const feature of features) {
       const problem = checkValue(feature, record[feature.name], feature.name in record);
       if (problem) problems.push({ ...at, field: feature.name, problem });
+      else if (feature.type === "text") record[feature.name] = asText(record[feature.name]);
     }
     for (const key of Object.keys(record)) {
       if (!known.has(key))
@@ -55,8 +57,24 @@ function checkValue(
     if (!Number.isFinite(value)) return "must be a finite number";
     return undefined;
   }
+  if (feature.type === "text") return checkText(value);
   if (typeof value !== "string") return `must be a string or null, got ${typeName(value)}`;
   return undefined;
+}
+
+/** Text takes strings, and numbers or booleans as their string form (as a CSV cell would read). */
+function checkText(value: unknown): string | undefined {
+  if (typeof value === "number" || typeof value === "boolean") return undefined;
+  if (typeof value !== "string") return `must be a string or null, got ${typeName(value)}`;
+  if (value.length > MAX_TEXT_CHARS) {
+    return `is ${value.length} characters long; text is limited to ${MAX_TEXT_CHARS}`;
+  }
+  return undefined;
+}
+
+/** The text as training read it (trimmed; "" for missing). */
+function asText(value: unknown): string {
+  return toText(value as string | number | boolean | null);
 }
 
 function typeName(value: unknown): string {

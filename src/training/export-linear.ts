@@ -2,7 +2,8 @@
 // keel ONNX graph, all arithmetic in double:
 //   numeric inputs → Concat → Where(IsNaN, median) → Sub mean → Div std
 //   categorical input → OneHotEncoder(zeros=1) → Reshape [N, C] → Cast double
-//   Concat(numeric block, categorical blocks) → MatMul W → Add b
+//   text input → TF-IDF n-grams, L2-normalised (text/export-text.ts)
+//   Concat(numeric block, categorical blocks, text blocks) → MatMul W → Add b
 //   → Sigmoid ([1-p, p]) | Softmax → probabilities, ArgMax → label;  ridge → variable.
 // The design-matrix column order is preprocess.ts's: numerics, then categoricals.
 
@@ -17,10 +18,12 @@ import {
   int64Tensor,
   ML_DOMAIN,
   makeNode,
+  OPSETS,
   valueInfo,
 } from "./onnx-builder.ts";
 import type { Preprocessor } from "./preprocess.ts";
 import type { RidgeModel } from "./ridge.ts";
+import { MS_DOMAIN, textBlock } from "./text/export-text.ts";
 
 export interface LinearExport {
   prep: Preprocessor;
@@ -81,6 +84,9 @@ function designMatrix(g: Graph, prep: Preprocessor): void {
   if (numeric) blocks.push(numeric);
   prep.categorical.forEach((t, i) => {
     if (t.vocabulary.length > 0) blocks.push(categoricalBlock(g, t.name, t.vocabulary, i));
+  });
+  prep.text.forEach((t, i) => {
+    blocks.push(textBlock(g, t.name, t.vectorizer, String(i)));
   });
   if (blocks.length === 0) throw new Error("Cannot export a model without any usable feature");
   g.nodes.push(makeNode("Concat", blocks, [FEATURES], { attributes: [attr.int("axis", 1)] }));
@@ -160,6 +166,7 @@ export function exportLinear({ prep, model, metadata }: LinearExport): Uint8Arra
     valueInfo(f.name, f.type === "numeric" ? ElemType.DOUBLE : ElemType.STRING, ["N", 1]),
   );
   return encodeModel({
+    ...(prep.text.length > 0 ? { opsets: [...OPSETS, { domain: MS_DOMAIN, version: 1 }] } : {}),
     graphName: `keel_${metadata.algorithm}`,
     nodes: g.nodes,
     inputs,

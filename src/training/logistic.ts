@@ -1,7 +1,8 @@
-// L2-penalised logistic regression on a dense row-major design matrix (see
-// preprocess.ts): binary sigmoid or multinomial softmax, fitted with L-BFGS on
+// L2-penalised logistic regression on a sparse design matrix (see
+// design-matrix.ts): binary sigmoid or multinomial softmax, fitted with L-BFGS on
 // scikit-learn's objective.
 
+import { addTransposed, type DesignMatrix, multiply } from "./design-matrix.ts";
 import { minimizeLbfgs } from "./lbfgs.ts";
 
 /**
@@ -56,43 +57,37 @@ function scale(grad: Float64Array, factor: number): void {
 }
 
 /** Mean of (Σ binary log loss + 0.5/C·||w||²); params = [w (width), b]. */
-function binaryObjective(X: Float64Array, width: number, y: Int32Array, C: number) {
+function binaryObjective(X: DesignMatrix, y: Int32Array, C: number) {
+  const { width } = X;
   const n = y.length;
+  const z = new Float64Array(n);
+  const residual = new Float64Array(n);
   return (params: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
-    const b = params[width]!;
+    multiply(X, params, z, params[width]!);
     let loss = 0;
+    let interceptGrad = 0;
     for (let i = 0; i < n; i++) {
-      const row = i * width;
-      let z = b;
-      for (let j = 0; j < width; j++) z += X[row + j]! * params[j]!;
       const target = y[i] === 1 ? 1 : 0;
-      loss += softplus(z) - target * z;
-      const r = sigmoid(z) - target;
-      for (let j = 0; j < width; j++) grad[j] = grad[j]! + r * X[row + j]!;
-      grad[width] = grad[width]! + r;
+      loss += softplus(z[i]!) - target * z[i]!;
+      residual[i] = sigmoid(z[i]!) - target;
+      interceptGrad += residual[i]!;
     }
+    addTransposed(X, residual, grad);
+    grad[width] = interceptGrad;
     loss += addPenalty(params, grad, width, C);
     scale(grad, 1 / n);
     return loss / n;
   };
 }
 
-/** Logits z = x·W + b of one row into `z`; W is [width, K] row-major. */
-function logits(
-  X: Float64Array,
-  row: number,
-  width: number,
-  params: Float64Array,
-  K: number,
-  z: Float64Array,
-) {
-  const bias = width * K;
+/** Logits z = x·W + b of row i into `z`; W is [width, K] row-major. */
+function logits(X: DesignMatrix, i: number, params: Float64Array, K: number, z: Float64Array) {
+  const bias = X.width * K;
   for (let k = 0; k < K; k++) z[k] = params[bias + k]!;
-  for (let j = 0; j < width; j++) {
-    const v = X[row + j]!;
-    if (v === 0) continue;
-    const w = j * K;
+  for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+    const v = X.values[p]!;
+    const w = X.indices[p]! * K;
     for (let k = 0; k < K; k++) z[k] = z[k]! + v * params[w + k]!;
   }
 }
@@ -111,23 +106,22 @@ function softmaxInPlace(z: Float64Array): number {
 }
 
 /** Mean of (Σ cross-entropy + 0.5/C·||W||²); params = [W (width×K), b (K)]. */
-function multinomialObjective(X: Float64Array, width: number, y: Int32Array, K: number, C: number) {
+function multinomialObjective(X: DesignMatrix, y: Int32Array, K: number, C: number) {
+  const { width } = X;
   const n = y.length;
   const z = new Float64Array(K);
   return (params: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let loss = 0;
     for (let i = 0; i < n; i++) {
-      const row = i * width;
-      logits(X, row, width, params, K, z);
+      logits(X, i, params, K, z);
       const target = y[i]!;
       const zTarget = z[target]!;
       loss += softmaxInPlace(z) - zTarget;
       z[target] = z[target]! - 1;
-      for (let j = 0; j < width; j++) {
-        const v = X[row + j]!;
-        if (v === 0) continue;
-        const w = j * K;
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+        const v = X.values[p]!;
+        const w = X.indices[p]! * K;
         for (let k = 0; k < K; k++) grad[w + k] = grad[w + k]! + v * z[k]!;
       }
       for (let k = 0; k < K; k++) grad[width * K + k] = grad[width * K + k]! + z[k]!;
@@ -139,24 +133,23 @@ function multinomialObjective(X: Float64Array, width: number, y: Int32Array, K: 
 }
 
 /**
- * Fits logistic regression on the design matrix `X` (y.length × width) with
+ * Fits logistic regression on the design matrix `X` (y.length rows) with
  * class codes `y` in [0, numClasses). Minimises Σ log loss + 0.5/C·||W||²
  * (scaled by 1/n, which leaves the optimum unchanged), intercept unpenalised.
  */
 export function fitLogistic(
-  X: Float64Array,
-  width: number,
+  X: DesignMatrix,
   y: Int32Array,
   numClasses: number,
   options: LogisticOptions = {},
 ): LogisticFit {
   const { C = 1, maxIter = 100, tol = 1e-4 } = options;
+  const { width } = X;
   if (numClasses < 2)
     throw new Error(`Logistic regression needs at least 2 classes, got ${numClasses}`);
   if (y.length === 0) throw new Error("Logistic regression needs at least one training row");
   const K = numClasses === 2 ? 1 : numClasses;
-  const objective =
-    K === 1 ? binaryObjective(X, width, y, C) : multinomialObjective(X, width, y, K, C);
+  const objective = K === 1 ? binaryObjective(X, y, C) : multinomialObjective(X, y, K, C);
   const result = minimizeLbfgs(objective, new Float64Array((width + 1) * K), {
     maxIter,
     tol,
@@ -174,9 +167,9 @@ export function fitLogistic(
 }
 
 /** Class probabilities, row-major [n, numClasses] (binary: [1 - p, p]). */
-export function predictLogistic(model: LogisticModel, X: Float64Array): Float64Array {
+export function predictLogistic(model: LogisticModel, X: DesignMatrix): Float64Array {
   const { width, numClasses } = model;
-  const n = width > 0 ? X.length / width : 0;
+  const n = X.rows;
   const out = new Float64Array(n * numClasses);
   const K = numClasses === 2 ? 1 : numClasses;
   const params = new Float64Array((width + 1) * K);
@@ -184,7 +177,7 @@ export function predictLogistic(model: LogisticModel, X: Float64Array): Float64A
   params.set(model.intercept, width * K);
   const z = new Float64Array(K);
   for (let i = 0; i < n; i++) {
-    logits(X, i * width, width, params, K, z);
+    logits(X, i, params, K, z);
     if (K === 1) {
       const p = sigmoid(z[0]!);
       out[2 * i] = 1 - p;

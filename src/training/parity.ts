@@ -8,7 +8,7 @@ import { OUTPUT_NAMES } from "../registry/model-format.ts";
 
 export const PARITY_LIMIT = 1e-5;
 
-/** One [N, 1] tensor per feature: numeric float64 (NaN = missing), categorical string ("" = missing). */
+/** One [N, 1] tensor per feature: numeric float64 (NaN = missing), categorical and text string ("" = missing). */
 export function buildFeeds(dataset: Dataset, rows: Uint32Array): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   const n = rows.length;
@@ -17,6 +17,9 @@ export function buildFeeds(dataset: Dataset, rows: Uint32Array): Record<string, 
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = column.values[rows[i]!]!;
       feeds[column.name] = new Tensor("float64", values, [n, 1]);
+    } else if (column.type === "text") {
+      const values = Array.from(rows, (r) => column.values[r]!);
+      feeds[column.name] = new Tensor("string", values, [n, 1]);
     } else {
       const values = new Array<string>(n);
       for (let i = 0; i < n; i++) {

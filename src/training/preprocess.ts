@@ -3,9 +3,12 @@
 //
 // Design-matrix column order: every numeric feature first (dataset order),
 // imputed with its median then standardised; then every categorical feature
-// (dataset order) one-hot over its vocabulary, unknown or missing → all zeros.
+// (dataset order) one-hot over its vocabulary, unknown or missing → all zeros;
+// then every text feature's TF-IDF n-gram columns (text/tfidf.ts).
 
-import type { CategoricalColumn, Dataset, NumericColumn } from "../data/dataset.ts";
+import type { CategoricalColumn, Dataset, NumericColumn, TextColumn } from "../data/dataset.ts";
+import { createMatrixBuilder, type DesignMatrix } from "./design-matrix.ts";
+import { fitVectorizer, type TextVectorizer, vectorize, vocabularyIndex } from "./text/tfidf.ts";
 
 export interface NumericTransform {
   name: string;
@@ -19,9 +22,15 @@ export interface CategoricalTransform {
   vocabulary: string[];
 }
 
+export interface TextTransform {
+  name: string;
+  vectorizer: TextVectorizer;
+}
+
 export interface Preprocessor {
   numeric: NumericTransform[];
   categorical: CategoricalTransform[];
+  text: TextTransform[];
   /** Number of columns of the design matrix. */
   width: number;
 }
@@ -63,20 +72,39 @@ function fitNumeric(column: NumericColumn, rows: Uint32Array): NumericTransform 
 export function fitPreprocessor(dataset: Dataset, rows: Uint32Array): Preprocessor {
   const numeric: NumericTransform[] = [];
   const categorical: CategoricalTransform[] = [];
+  const text: TextTransform[] = [];
   for (const column of dataset.features) {
     if (column.type === "numeric") numeric.push(fitNumeric(column, rows));
-    else categorical.push({ name: column.name, vocabulary: [...column.vocabulary] });
+    else if (column.type === "text") {
+      text.push({
+        name: column.name,
+        vectorizer: fitVectorizer(column.values, rows, column.options),
+      });
+    } else categorical.push({ name: column.name, vocabulary: [...column.vocabulary] });
   }
-  const width = numeric.length + categorical.reduce((w, c) => w + c.vocabulary.length, 0);
-  return { numeric, categorical, width };
+  const width =
+    numeric.length +
+    categorical.reduce((w, c) => w + c.vocabulary.length, 0) +
+    text.reduce((w, t) => w + t.vectorizer.ngrams.length, 0);
+  return { numeric, categorical, text, width };
 }
 
-function findColumn<T extends "numeric" | "categorical">(dataset: Dataset, name: string, type: T) {
+interface ColumnOfType {
+  numeric: NumericColumn;
+  categorical: CategoricalColumn;
+  text: TextColumn;
+}
+
+function findColumn<T extends keyof ColumnOfType>(
+  dataset: Dataset,
+  name: string,
+  type: T,
+): ColumnOfType[T] {
   const column = dataset.features.find((f) => f.name === name);
   if (!column || column.type !== type) {
     throw new Error(`Feature "${name}" (${type}) is missing from the dataset`);
   }
-  return column as T extends "numeric" ? NumericColumn : CategoricalColumn;
+  return column as ColumnOfType[T];
 }
 
 /** Maps the dataset's category codes onto the fitted vocabulary (-1 = not in it). */
@@ -87,27 +115,40 @@ function codeMap(column: CategoricalColumn, vocabulary: string[]): Int32Array {
   return map;
 }
 
-/** Dense row-major design matrix (`rows.length` × `prep.width`) for `rows`. */
-export function transform(prep: Preprocessor, dataset: Dataset, rows: Uint32Array): Float64Array {
-  const { width } = prep;
-  const out = new Float64Array(rows.length * width);
-  prep.numeric.forEach((t, j) => {
-    const values = findColumn(dataset, t.name, "numeric").values;
-    for (let i = 0; i < rows.length; i++) {
-      const v = values[rows[i]!]!;
-      out[i * width + j] = ((Number.isNaN(v) ? t.median : v) - t.mean) / t.std;
-    }
-  });
-  let offset = prep.numeric.length;
-  for (const t of prep.categorical) {
+/** The design matrix (`rows.length` × `prep.width`, sparse rows) for `rows`. */
+export function transform(prep: Preprocessor, dataset: Dataset, rows: Uint32Array): DesignMatrix {
+  const numeric = prep.numeric.map((t) => findColumn(dataset, t.name, "numeric").values);
+  const categorical = prep.categorical.map((t) => {
     const column = findColumn(dataset, t.name, "categorical");
-    const map = codeMap(column, t.vocabulary);
-    for (let i = 0; i < rows.length; i++) {
-      const code = column.codes[rows[i]!]!;
+    return { codes: column.codes, map: codeMap(column, t.vocabulary), size: t.vocabulary.length };
+  });
+  const text = prep.text.map((t) => ({
+    values: findColumn(dataset, t.name, "text").values,
+    vectorizer: t.vectorizer,
+    index: vocabularyIndex(t.vectorizer),
+  }));
+  const builder = createMatrixBuilder(prep.width, rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    prep.numeric.forEach((t, j) => {
+      const v = numeric[j]![row]!;
+      builder.push(j, ((Number.isNaN(v) ? t.median : v) - t.mean) / t.std);
+    });
+    let offset = prep.numeric.length;
+    for (const { codes, map, size } of categorical) {
+      const code = codes[row]!;
       const k = code >= 0 && code < map.length ? map[code]! : -1;
-      if (k >= 0) out[i * width + offset + k] = 1;
+      if (k >= 0) builder.push(offset + k, 1);
+      offset += size;
     }
-    offset += t.vocabulary.length;
+    for (const { values, vectorizer, index } of text) {
+      const vector = vectorize(values[row]!, vectorizer, index);
+      for (let e = 0; e < vector.indices.length; e++) {
+        builder.push(offset + vector.indices[e]!, vector.values[e]!);
+      }
+      offset += vectorizer.ngrams.length;
+    }
+    builder.endRow();
   }
-  return out;
+  return builder.finish();
 }

@@ -1,5 +1,8 @@
-// Ridge regression on a dense row-major design matrix (see preprocess.ts), in
-// closed form: the centred normal equations solved by Cholesky.
+// Ridge regression on the sparse design matrix (see design-matrix.ts): the
+// centred normal equations, solved exactly by Cholesky when they are small and
+// by preconditioned conjugate gradients when text makes them wide.
+
+import { addTransposed, columnMeans, type DesignMatrix, multiply } from "./design-matrix.ts";
 
 export interface RidgeModel {
   kind: "ridge";
@@ -8,32 +11,36 @@ export interface RidgeModel {
   intercept: number;
 }
 
-/** Column means of X, then the centred Gram matrix (upper triangle mirrored) and Xcᵀ(y - ȳ). */
-function centredNormalEquations(X: Float64Array, width: number, y: Float64Array) {
+/** Above this width the normal equations are solved by conjugate gradients, not Cholesky. */
+export const CHOLESKY_MAX_WIDTH = 1500;
+
+/** Column means, ȳ, the centred Gram matrix XcᵀXc = XᵀX − n·m·mᵀ, and Xcᵀ(y − ȳ) = Xᵀ(y − ȳ). */
+function centredNormalEquations(X: DesignMatrix, y: Float64Array) {
+  const { width, indptr, indices, values } = X;
   const n = y.length;
-  const means = new Float64Array(width);
+  const means = columnMeans(X);
   let yMean = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < width; j++) means[j] = means[j]! + X[i * width + j]!;
-    yMean += y[i]!;
-  }
-  for (let j = 0; j < width; j++) means[j] = means[j]! / n;
+  for (let i = 0; i < n; i++) yMean += y[i]!;
   yMean /= n;
   const gram = new Float64Array(width * width);
   const rhs = new Float64Array(width);
-  const row = new Float64Array(width);
+  const centredY = Float64Array.from(y, (v) => v - yMean);
+  addTransposed(X, centredY, rhs);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < width; j++) row[j] = X[i * width + j]! - means[j]!;
-    const r = y[i]! - yMean;
-    for (let a = 0; a < width; a++) {
-      const va = row[a]!;
-      if (va === 0) continue;
-      rhs[a] = rhs[a]! + va * r;
-      for (let b = a; b < width; b++) gram[a * width + b] = gram[a * width + b]! + va * row[b]!;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const a = indices[p]!;
+      const va = values[p]!;
+      for (let q = p; q < indptr[i + 1]!; q++) {
+        gram[a * width + indices[q]!] = gram[a * width + indices[q]!]! + va * values[q]!;
+      }
     }
   }
   for (let a = 0; a < width; a++) {
-    for (let b = 0; b < a; b++) gram[a * width + b] = gram[b * width + a]!;
+    for (let b = a; b < width; b++) {
+      const centred = gram[a * width + b]! - n * means[a]! * means[b]!;
+      gram[a * width + b] = centred;
+      gram[b * width + a] = centred;
+    }
   }
   return { means, yMean, gram, rhs };
 }
@@ -71,40 +78,112 @@ export function solveCholesky(A: Float64Array, b: Float64Array): Float64Array {
 
 /**
  * Ridge regression: minimises ||y - Xw - b||² + alpha·||w||² with b unpenalised,
- * by centring X and y and solving (XcᵀXc + alpha·I) w = Xcᵀyc.
+ * by centring X and y and solving (XcᵀXc + alpha·I) w = Xcᵀyc: by Cholesky up
+ * to CHOLESKY_MAX_WIDTH columns, else by conjugate gradients (as scikit-learn's
+ * sparse_cg, which never forms the width × width matrix).
  */
-export function fitRidge(X: Float64Array, width: number, y: Float64Array, alpha = 1): RidgeModel {
+export function fitRidge(X: DesignMatrix, y: Float64Array, alpha = 1): RidgeModel {
   if (y.length === 0) throw new Error("Ridge regression needs at least one training row");
-  const { means, yMean, gram, rhs } = centredNormalEquations(X, width, y);
-  for (let j = 0; j < width; j++) gram[j * width + j] = gram[j * width + j]! + alpha;
-  let coef: Float64Array;
-  try {
-    coef = solveCholesky(gram, rhs);
-  } catch {
-    throw new Error(`Ridge regression: XᵀX + alpha·I is singular (alpha=${alpha}); use alpha > 0`);
-  }
+  const { width } = X;
+  const { means, yMean, coef } =
+    width <= CHOLESKY_MAX_WIDTH ? solveByCholesky(X, y, alpha) : solveByGradients(X, y, alpha);
   let intercept = yMean;
   for (let j = 0; j < width; j++) intercept -= means[j]! * coef[j]!;
   return { kind: "ridge", width, coef, intercept };
 }
 
-/** Predicted values, one per row of X. */
-export function predictRidge(model: RidgeModel, X: Float64Array): Float64Array {
-  const { width } = model;
-  const n = width > 0 ? X.length / width : 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = model.intercept;
-    for (let j = 0; j < width; j++) v += X[i * width + j]! * model.coef[j]!;
-    out[i] = v;
+function solveByCholesky(X: DesignMatrix, y: Float64Array, alpha: number) {
+  const { means, yMean, gram, rhs } = centredNormalEquations(X, y);
+  const { width } = X;
+  for (let j = 0; j < width; j++) gram[j * width + j] = gram[j * width + j]! + alpha;
+  try {
+    return { means, yMean, coef: solveCholesky(gram, rhs) };
+  } catch {
+    throw new Error(`Ridge regression: XᵀX + alpha·I is singular (alpha=${alpha}); use alpha > 0`);
   }
+}
+
+const CG_TOLERANCE = 1e-6;
+const CG_MAX_ITERATIONS = 1000;
+
+/**
+ * Jacobi-preconditioned conjugate gradients on (XcᵀXc + alpha·I) w = Xcᵀyc,
+ * where Xc·v = X·v − (m·v) and Xcᵀu = Xᵀu for any u summing to zero.
+ */
+function solveByGradients(X: DesignMatrix, y: Float64Array, alpha: number) {
+  const { width, rows } = X;
+  if (!(alpha > 0)) throw new Error("Ridge regression on wide data needs alpha > 0");
+  const means = columnMeans(X);
+  let yMean = 0;
+  for (let i = 0; i < rows; i++) yMean += y[i]!;
+  yMean /= rows;
+  const rhs = new Float64Array(width);
+  addTransposed(
+    X,
+    Float64Array.from(y, (v) => v - yMean),
+    rhs,
+  );
+  const diagonal = new Float64Array(width).fill(alpha);
+  for (let p = 0; p < X.values.length; p++) {
+    diagonal[X.indices[p]!] = diagonal[X.indices[p]!]! + X.values[p]! ** 2;
+  }
+  for (let j = 0; j < width; j++) diagonal[j] = diagonal[j]! - rows * means[j]! ** 2;
+  const Xv = new Float64Array(rows);
+  const apply = (v: Float64Array, out: Float64Array) => {
+    let shift = 0;
+    for (let j = 0; j < width; j++) shift += means[j]! * v[j]!;
+    multiply(X, v, Xv, -shift);
+    for (let j = 0; j < width; j++) out[j] = alpha * v[j]!;
+    addTransposed(X, Xv, out);
+  };
+  return { means, yMean, coef: conjugateGradients(apply, rhs, diagonal) };
+}
+
+function conjugateGradients(
+  apply: (v: Float64Array, out: Float64Array) => void,
+  b: Float64Array,
+  diagonal: Float64Array,
+): Float64Array {
+  const m = b.length;
+  const x = new Float64Array(m);
+  const r = Float64Array.from(b);
+  const z = Float64Array.from(r, (v, j) => v / diagonal[j]!);
+  const p = Float64Array.from(z);
+  const Ap = new Float64Array(m);
+  const dot = (a: Float64Array, c: Float64Array) => {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += a[j]! * c[j]!;
+    return s;
+  };
+  const stop = CG_TOLERANCE * Math.sqrt(dot(b, b));
+  let rz = dot(r, z);
+  for (let iteration = 0; iteration < CG_MAX_ITERATIONS; iteration++) {
+    if (Math.sqrt(dot(r, r)) <= stop) break;
+    apply(p, Ap);
+    const step = rz / dot(p, Ap);
+    for (let j = 0; j < m; j++) {
+      x[j] = x[j]! + step * p[j]!;
+      r[j] = r[j]! - step * Ap[j]!;
+      z[j] = r[j]! / diagonal[j]!;
+    }
+    const next = dot(r, z);
+    for (let j = 0; j < m; j++) p[j] = z[j]! + (next / rz) * p[j]!;
+    rz = next;
+  }
+  return x;
+}
+
+/** Predicted values, one per row of X. */
+export function predictRidge(model: RidgeModel, X: DesignMatrix): Float64Array {
+  const out = new Float64Array(X.rows);
+  multiply(X, model.coef, out, model.intercept);
   return out;
 }
 
 /** Ridge objective per row, (||y - Xw - b||² + alpha·||w||²) / n, for the training curve. */
 export function ridgeLoss(
   model: RidgeModel,
-  X: Float64Array,
+  X: DesignMatrix,
   y: Float64Array,
   alpha: number,
 ): number {

@@ -29,9 +29,10 @@ function copy<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
 }
 
 function copyColumn(f: FeatureColumn, out: Buffers): FeatureColumn {
-  return f.type === "numeric"
-    ? { ...f, values: copy(f.values, out) }
-    : { ...f, codes: copy(f.codes, out), vocabulary: [...f.vocabulary] };
+  if (f.type === "numeric") return { ...f, values: copy(f.values, out) };
+  // Strings cannot be transferred; postMessage copies them.
+  if (f.type === "text") return f;
+  return { ...f, codes: copy(f.codes, out), vocabulary: [...f.vocabulary] };
 }
 
 function copyDataset(d: Dataset, out: Buffers): Dataset {

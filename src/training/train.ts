@@ -5,17 +5,19 @@
 import type { Dataset, Split } from "../data/dataset.ts";
 import { errorMessage } from "../errors.ts";
 import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
+import type { DesignMatrix } from "./design-matrix.ts";
 import { evaluateOnnxModel } from "./evaluate-onnx.ts";
 import { exportLinear } from "./export-linear.ts";
 import { DEFAULT_GBDT_PARAMS, fitGbdt, type GbdtModel, type GbdtParams } from "./gbdt/boosting.ts";
 import { exportGbdt } from "./gbdt/export-gbdt.ts";
 import { predictGbdt } from "./gbdt/predict.ts";
+import { expandText } from "./gbdt/text-features.ts";
 import { argmaxRows, fitLogistic, type LogisticModel, predictLogistic } from "./logistic.ts";
 import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 import { onnxParity, PARITY_LIMIT } from "./parity.ts";
-import { fitPreprocessor, type Preprocessor, transform } from "./preprocess.ts";
+import { fitPreprocessor, transform } from "./preprocess.ts";
 import type { ParamValue, TrainProgress, TrainRequest, TrainResult } from "./protocol.ts";
-import { fitRidge, predictRidge, type RidgeModel, ridgeLoss } from "./ridge.ts";
+import { CHOLESKY_MAX_WIDTH, fitRidge, predictRidge, type RidgeModel, ridgeLoss } from "./ridge.ts";
 
 type Progress = (event: TrainProgress) => void;
 
@@ -67,8 +69,7 @@ function valueTargets(dataset: Dataset, rows: Uint32Array): Float64Array {
 
 function fitLinear(
   dataset: Dataset,
-  X: Float64Array,
-  prep: Preprocessor,
+  X: DesignMatrix,
   rows: Uint32Array,
   raw: Record<string, ParamValue>,
   onProgress: Progress,
@@ -81,9 +82,10 @@ function fitLinear(
   if (dataset.target.task === "regression") {
     const alpha = numberParam(raw, "alpha", 1, (v) => v >= 0, "a number ≥ 0");
     const y = valueTargets(dataset, rows);
-    const model = fitRidge(X, prep.width, y, alpha);
+    const model = fitRidge(X, y, alpha);
     report(1, ridgeLoss(model, X, y, alpha));
-    return { model, algorithm: "ridge", params: { alpha, solver: "cholesky" }, curve };
+    const solver = X.width <= CHOLESKY_MAX_WIDTH ? "cholesky" : "conjugate_gradients";
+    return { model, algorithm: "ridge", params: { alpha, solver }, curve };
   }
   const C = numberParam(raw, "C", 1, (v) => v > 0, "a number > 0");
   const maxIter = numberParam(
@@ -96,7 +98,7 @@ function fitLinear(
   const tol = numberParam(raw, "tol", 1e-4, (v) => v > 0, "a number > 0");
   const y = classTargets(dataset, rows);
   const numClasses = dataset.target.classes.length;
-  const fit = fitLogistic(X, prep.width, y, numClasses, { C, maxIter, tol, onIteration: report });
+  const fit = fitLogistic(X, y, numClasses, { C, maxIter, tol, onIteration: report });
   const params = {
     C,
     max_iter: maxIter,
@@ -110,7 +112,7 @@ function fitLinear(
 }
 
 /** Holdout predictions in the layout of the ONNX output (probabilities or values). */
-function predict(model: LogisticModel | RidgeModel, X: Float64Array): Float64Array {
+function predict(model: LogisticModel | RidgeModel, X: DesignMatrix): Float64Array {
   return model.kind === "logistic" ? predictLogistic(model, X) : predictRidge(model, X);
 }
 
@@ -128,11 +130,11 @@ function evaluate(dataset: Dataset, rows: Uint32Array, predictions: Float64Array
 }
 
 function signature(dataset: Dataset): FeatureSignature[] {
-  return dataset.features.map((f) =>
-    f.type === "numeric"
-      ? { name: f.name, type: "numeric" }
-      : { name: f.name, type: "categorical", vocabulary: [...f.vocabulary] },
-  );
+  return dataset.features.map((f): FeatureSignature => {
+    if (f.type === "numeric") return { name: f.name, type: "numeric" };
+    if (f.type === "text") return { name: f.name, type: "text", text: f.options };
+    return { name: f.name, type: "categorical", vocabulary: [...f.vocabulary] };
+  });
 }
 
 function metadataFor(request: TrainRequest, algorithm: string): KeelModelMetadata {
@@ -285,7 +287,7 @@ function fitLinearCandidate(
   onProgress({ stage: "preprocess" });
   const prep = fitPreprocessor(dataset, train);
   const xTrain = transform(prep, dataset, train);
-  const fitted = fitLinear(dataset, xTrain, prep, train, request.options.params ?? {}, onProgress);
+  const fitted = fitLinear(dataset, xTrain, train, request.options.params ?? {}, onProgress);
   return {
     algorithm: fitted.algorithm,
     params: fitted.params,
@@ -303,13 +305,16 @@ function fitGradientBoosting(
 ): FittedCandidate {
   const { dataset } = request;
   const params = gbdtParams(request.options.params ?? {}, request.options.seed);
-  const fit = fitGbdt(dataset, train, params, (step, loss) =>
+  const expanded = expandText(dataset, train);
+  const fit = fitGbdt(expanded.dataset, train, params, (step, loss) =>
     onProgress({ stage: "fit", step, loss }),
   );
   const model: GbdtModel = fit.model;
-  const importance = Object.fromEntries(
-    dataset.features.map((f, i) => [f.name, model.importance[i]!]),
-  );
+  const importance: Record<string, number> = {};
+  for (const f of dataset.features) importance[f.name] = 0;
+  expanded.origin.forEach((name, i) => {
+    importance[name] = importance[name]! + model.importance[i]!;
+  });
   return {
     algorithm: "gbdt",
     params: {
@@ -324,8 +329,8 @@ function fitGradientBoosting(
       early_stopped: model.earlyStopped,
     },
     curve: fit.curve.map(({ step, loss }) => ({ step, loss })),
-    predictions: predictGbdt(model, dataset, test),
-    export: (metadata) => exportGbdt(model, metadata),
+    predictions: predictGbdt(model, expanded.dataset, test),
+    export: (metadata) => exportGbdt(model, metadata, expanded.blocks),
     importance,
   };
 }

@@ -60,8 +60,24 @@ describe("a dataset spec", () => {
         '"task" must be "classification" or "regression", got "ranking"',
       ],
       [
-        { target: "y", features: { a: "text" } },
-        'feature "a" must be "numeric" or "categorical", got "text"',
+        { target: "y", features: { a: "words" } },
+        'feature "a" must be "numeric", "categorical", "text" or {"type": "text", ...}, got "words"',
+      ],
+      [
+        { target: "y", features: { a: { type: "text", analyzer: "byte" } } },
+        'text feature "a": "analyzer" must be "char" or "word"',
+      ],
+      [
+        { target: "y", features: { a: { type: "text", ngram_range: [3, 1] } } },
+        'text feature "a": "ngram_range" must be [min, max] with 1 ≤ min ≤ max ≤ 5',
+      ],
+      [
+        { target: "y", features: { a: { type: "text", max_features: 0 } } },
+        'text feature "a": "max_features" must be an integer ≥ 1',
+      ],
+      [
+        { target: "y", features: { a: { type: "text", stop_words: "english" } } },
+        'text feature "a": unknown field "stop_words"',
       ],
       [{ target: "y", features: [] }, '"features" must be an object'],
       [

@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { InferenceSession } from "onnxruntime-node";
 import type { Dataset } from "../../src/data/dataset.ts";
 import { METADATA_KEYS, OUTPUT_NAMES } from "../../src/registry/model-format.ts";
+import type { DesignMatrix } from "../../src/training/design-matrix.ts";
 import { exportLinear } from "../../src/training/export-linear.ts";
 import { fitLogistic, type LogisticModel, predictLogistic } from "../../src/training/logistic.ts";
 import { decodeModel, readMetadataProps } from "../../src/training/onnx-builder.ts";
@@ -18,9 +19,9 @@ const metadataOf = (d: Dataset, algorithm: string) => ({
   task: d.target.task,
   target: d.target.name,
   features: d.features.map((f) =>
-    f.type === "numeric"
-      ? { name: f.name, type: f.type }
-      : { name: f.name, type: f.type, vocabulary: f.vocabulary },
+    f.type === "categorical"
+      ? { name: f.name, type: f.type, vocabulary: f.vocabulary }
+      : { name: f.name, type: f.type },
   ),
   classes: d.target.task === "classification" ? d.target.classes : undefined,
   algorithm,
@@ -42,19 +43,19 @@ function trainAndExport(d: Dataset): Trained {
   const t = d.target;
   const model =
     t.task === "classification"
-      ? fitLogistic(X, prep.width, t.codes.subarray(0, 300), t.classes.length).model
-      : fitRidge(X, prep.width, t.values.subarray(0, 300));
+      ? fitLogistic(X, t.codes.subarray(0, 300), t.classes.length).model
+      : fitRidge(X, t.values.subarray(0, 300));
   const algorithm = model.kind === "logistic" ? "logistic_regression" : "ridge";
   return { prep, model, onnx: exportLinear({ prep, model, metadata: metadataOf(d, algorithm) }) };
 }
 
-const predict = (t: Trained, X: Float64Array) =>
+const predict = (t: Trained, X: DesignMatrix) =>
   t.model.kind === "logistic" ? predictLogistic(t.model, X) : predictRidge(t.model, X);
 
 /** The same rows seen by a server: two extra categories the model never saw. */
 function withUnseenCategories(d: Dataset): Dataset {
   const features = d.features.map((f) => {
-    if (f.type === "numeric") return numeric(f.name, f.values);
+    if (f.type !== "categorical") return f;
     const codes = Int32Array.from(f.codes, (c, i) =>
       i % 7 === 0 ? f.vocabulary.length + (i % 2) : c,
     );

@@ -2,8 +2,8 @@
 // run sees the same numbers.
 
 import type { Dataset, FeatureColumn, Split, Target } from "../../src/data/dataset.ts";
-
 import { createRandom as seeded } from "../../src/data/random.ts";
+import { createMatrixBuilder, type DesignMatrix } from "../../src/training/design-matrix.ts";
 
 export { seeded };
 
@@ -100,4 +100,25 @@ export function mixedDataset(n: number, kind: TaskKind, seed = 7): Dataset {
       : Int32Array.from(score, (s) => (s < -1.5 ? 0 : s < 1.5 ? 1 : 2));
   const labels = kind === "binary" ? ["no", "yes"] : ["low", "mid", "high"];
   return dataset(features, classes("y", codes, labels));
+}
+
+/** A dense row-major matrix (rows × width) as the trainers' sparse design matrix. */
+export function csr(data: ArrayLike<number>, width: number): DesignMatrix {
+  const rows = width > 0 ? data.length / width : 0;
+  const builder = createMatrixBuilder(width, rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < width; j++) builder.push(j, data[i * width + j]!);
+    builder.endRow();
+  }
+  return builder.finish();
+}
+
+/** The design matrix written out densely, row-major. */
+export function dense(X: DesignMatrix): number[] {
+  const out = new Array<number>(X.rows * X.width).fill(0);
+  for (let i = 0; i < X.rows; i++) {
+    for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++)
+      out[i * X.width + X.indices[p]!] = X.values[p]!;
+  }
+  return out;
 }

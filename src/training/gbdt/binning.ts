@@ -38,9 +38,10 @@ export interface BinnedData {
 }
 
 export function binDataset(dataset: Dataset, trainRows: Uint32Array): BinnedData {
-  const binnings = dataset.features.map((f) =>
-    f.type === "numeric" ? numericBinning(f, trainRows) : categoricalBinning(f, trainRows),
-  );
+  const binnings = dataset.features.map((f) => {
+    if (f.type === "text") throw new Error(`Text feature "${f.name}" must be expanded first`);
+    return f.type === "numeric" ? numericBinning(f, trainRows) : categoricalBinning(f, trainRows);
+  });
   const bins = dataset.features.map((f, i) => binColumn(f, binnings[i]!));
   const binCounts = binnings.map((b) =>
     b.kind === "numeric" ? b.edges.length + 1 : b.categories.length,

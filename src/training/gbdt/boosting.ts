@@ -82,7 +82,7 @@ export function fitGbdt(
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const rows = fitRows.slice();
-  const kinds = dataset.features.map((f) => f.type);
+  const kinds = binned.binnings.map((b) => b.kind);
   const trees: Tree[] = [];
   const importance = new Float64Array(dataset.features.length);
   const curve: GbdtFit["curve"] = [];

@@ -1,5 +1,6 @@
 // Exports a fitted GBDT as a keel ONNX graph, in double precision end to end:
-//   numeric inputs (NaN = missing) ┐
+//   text inputs → TF-IDF of the top n-grams (text/export-text.ts) ┐
+//   numeric inputs (NaN = missing) ┤
 //   categorical inputs → LabelEncoder (category → bin, unseen → NaN) → Cast ┘→ Concat → X
 //   X → TreeEnsemble (ai.onnx.ml 5) → + base scores → Sigmoid/Softmax → probabilities, ArgMax → label
 //                                                  (regression: the sum is `variable`)
@@ -25,8 +26,10 @@ import {
   uint8Tensor,
   valueInfo,
 } from "../onnx-builder.ts";
+import { MS_DOMAIN, textBlock } from "../text/export-text.ts";
 import { MISSING_BIN } from "./binning.ts";
 import type { GbdtModel } from "./boosting.ts";
+import type { TextFeatureBlock } from "./text-features.ts";
 
 const OPSETS = [
   { domain: "", version: 21 },
@@ -35,10 +38,22 @@ const OPSETS = [
 const BRANCH_LEQ = 0;
 const BRANCH_MEMBER = 6;
 
-export function exportGbdt(model: GbdtModel, metadata: KeelModelMetadata): Uint8Array {
+/** `textBlocks` say which numeric columns the graph computes from a text input (text-features.ts). */
+export function exportGbdt(
+  model: GbdtModel,
+  metadata: KeelModelMetadata,
+  textBlocks: readonly TextFeatureBlock[] = [],
+): Uint8Array {
   const nodes: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
-  const columns = model.binnings.map((binning) => {
+  const blockOf = new Map(textBlocks.flatMap((block) => block.columns.map((c) => [c, block])));
+  const columns = model.binnings.flatMap((binning) => {
+    const block = blockOf.get(binning.name);
+    if (block) {
+      if (block.columns[0] !== binning.name) return [];
+      const id = String(textBlocks.indexOf(block));
+      return [textBlock({ nodes, initializers }, block.feature, block.vectorizer, id)];
+    }
     if (binning.kind === "numeric") return binning.name;
     const keys = binning.categories.flat();
     const values = binning.categories.flatMap((names, bin) => names.map(() => bin));
@@ -87,7 +102,7 @@ export function exportGbdt(model: GbdtModel, metadata: KeelModelMetadata): Uint8
     initializers,
     metadataProps: toMetadataProps(metadata),
     irVersion: 10,
-    opsets: OPSETS,
+    opsets: textBlocks.length > 0 ? [...OPSETS, { domain: MS_DOMAIN, version: 1 }] : OPSETS,
   });
 }
 
