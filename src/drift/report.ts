@@ -205,6 +205,7 @@ function textDrift(
   return {
     ...tokens,
     type: "text",
+    current_missing_share: values.length === 0 ? 0 : 1 - currentPresent / values.length,
     drifted: tokens.drifted || length.drifted,
     note: `tokens: the ${TEXT_TOKENS} most frequent ${ref.analyzer === "char" ? "characters" : "words"}${note ? `; length: ${note}` : ""}`,
     length: lengthFields,

@@ -10,8 +10,18 @@ export async function readBytes(request: Request, maxBytes: number): Promise<Uin
   return bytes;
 }
 
+// Fatal, so bytes that are not UTF-8 are refused instead of silently becoming U+FFFD
+// (a text feature would otherwise be scored on characters the client never sent).
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBytes(request, maxBytes));
+  const bytes = await readBytes(request, maxBytes);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new AppError("MALFORMED_JSON", 400, "The request body is not valid UTF-8 text");
+  }
   if (text.trim() === "")
     throw new AppError("MALFORMED_JSON", 400, "The request body is empty; send a JSON object");
   try {

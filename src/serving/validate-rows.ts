@@ -65,7 +65,9 @@ function checkValue(
 /** Text takes strings, and numbers or booleans as their string form (as a CSV cell would read). */
 function checkText(value: unknown): string | undefined {
   if (typeof value === "number" || typeof value === "boolean") return undefined;
-  if (typeof value !== "string") return `must be a string or null, got ${typeName(value)}`;
+  if (typeof value !== "string") {
+    return `must be a string, a number or null, got ${typeName(value)}`;
+  }
   if (value.length > MAX_TEXT_CHARS) {
     return `is ${value.length} characters long; text is limited to ${MAX_TEXT_CHARS}`;
   }

@@ -324,15 +324,23 @@ async function renderDrift() {
     [xs, reports.map((r) => r.drift_share), reports.map((r) => r.share_threshold)],
   );
   const select = $("drift-feature");
-  const options = features.join("|");
+  const views = distributionViews(latest.features);
+  const options = views.map((v) => v.feature).join("|");
   if (select.dataset.options !== options) {
     const chosen = select.value;
-    select.innerHTML = features
-      .map((f) => `<option${f === chosen ? " selected" : ""}>${esc(f)}</option>`)
+    select.innerHTML = views
+      .map((v) => `<option${v.feature === chosen ? " selected" : ""}>${esc(v.feature)}</option>`)
       .join("");
     select.dataset.options = options;
   }
-  renderDistribution(latest.features.find((f) => f.feature === select.value) ?? latest.features[0]);
+  renderDistribution(views.find((v) => v.feature === select.value) ?? views[0]);
+}
+
+/** One chart per feature; a text feature has two, its tokens and its length. */
+function distributionViews(features) {
+  return features.flatMap((f) =>
+    f.length ? [f, { feature: `${f.feature} (length)`, distribution: f.length.distribution }] : [f],
+  );
 }
 
 function renderDistribution(feature) {

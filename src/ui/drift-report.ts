@@ -32,7 +32,8 @@ const esc = (t) => String(t ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeA
 const fmt = (x) => typeof x === "number" ? Number(x.toPrecision(4)).toString() : "–";
 document.getElementById("verdict").innerHTML = (report.dataset_drift ? '<span class="drifted">Dataset drift</span>' : '<span class="ok">No dataset drift</span>') +
   " — " + report.drifted_features.length + " of " + report.features.length + " features drifted (share " + fmt(report.drift_share) + ", threshold " + report.share_threshold + "); current window " + report.current_rows + " rows, reference " + report.reference_rows + " rows.";
-const all = report.prediction ? [...report.features, { ...report.prediction, feature: "prediction (" + report.prediction.feature + ")" }] : report.features;
+const withLengths = report.features.flatMap((f) => f.length ? [f, { ...f.length, feature: f.feature + " (length)", type: "text length" }] : [f]);
+const all = report.prediction ? [...withLengths, { ...report.prediction, feature: "prediction (" + report.prediction.feature + ")" }] : withLengths;
 document.getElementById("features").innerHTML = "<tr><th>feature</th><th>type</th><th>method</th><th>statistic</th><th>p-value / distance</th><th>threshold</th><th>drifted</th></tr>" +
   all.map((f) => "<tr><td>" + esc(f.feature) + "</td><td>" + f.type + "</td><td>" + f.method + "</td><td>" + fmt(f.statistic) + "</td><td>" + fmt(f.p_value ?? f.distance) + "</td><td>" + fmt(Math.max(f.threshold, f.noise_floor ?? 0)) + "</td><td class='" + (f.drifted ? "drifted'>yes" : "ok'>no") + "</td></tr>").join("");
 const holder = document.getElementById("charts");

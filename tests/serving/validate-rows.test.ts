@@ -2,6 +2,7 @@
 // a missing value.
 
 import { describe, expect, test } from "bun:test";
+import { MAX_TEXT_CHARS } from "../../src/data/text.ts";
 import type { FeatureSignature } from "../../src/registry/model-format.ts";
 import { type FieldProblem, validateRows } from "../../src/serving/validate-rows.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
@@ -83,5 +84,33 @@ describe("validateRows", () => {
     const { fields, message } = await fieldsOf(rows);
     expect(fields).toHaveLength(50);
     expect(message).toContain("(and 55 more)");
+  });
+});
+
+describe("a text feature", () => {
+  const text: FeatureSignature[] = [{ name: "password", type: "text" }];
+
+  test("takes strings trimmed, numbers and booleans as their string form, null as empty", () => {
+    const rows = [
+      { password: "  hunter2 " },
+      { password: 12345 },
+      { password: true },
+      { password: null },
+    ];
+    expect(validateRows(rows, text)).toEqual([
+      { password: "hunter2" },
+      { password: "12345" },
+      { password: "true" },
+      { password: "" },
+    ]);
+  });
+
+  test(`refuses text over ${MAX_TEXT_CHARS} characters and non-scalar values, naming the limit`, async () => {
+    const error = await caughtAppError(() =>
+      validateRows([{ password: "x".repeat(MAX_TEXT_CHARS + 1) }, { password: ["a"] }], text),
+    );
+    expect(error.status).toBe(422);
+    expect(error.message).toContain(`text is limited to ${MAX_TEXT_CHARS}`);
+    expect(error.message).toContain("must be a string, a number or null, got an array");
   });
 });
