@@ -73,9 +73,14 @@ function lowerAscii(text: string): string {
 
 const WORD = /[0-9A-Za-z_]{2,}/g;
 
+/** The text as the tokenizer sees it: A–Z lowercased when asked. */
+export function normalizeText(text: string, options: Pick<TextOptions, "lowercase">): string {
+  return options.lowercase ? lowerAscii(text) : text;
+}
+
 /** The tokens n-grams are built from: code points (char) or words. */
 export function tokenize(text: string, options: Pick<TextOptions, "analyzer" | "lowercase">) {
-  const normalized = options.lowercase ? lowerAscii(text) : text;
+  const normalized = normalizeText(text, options);
   return options.analyzer === "char" ? Array.from(normalized) : (normalized.match(WORD) ?? []);
 }
 

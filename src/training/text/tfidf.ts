@@ -7,7 +7,13 @@
 // products, so the graph and the trainer agree to the last bit before the
 // (double) normalisation.
 
-import { forEachNgram, ngramTokens, type TextOptions, tokenize } from "../../data/text.ts";
+import {
+  forEachNgram,
+  ngramTokens,
+  normalizeText,
+  type TextOptions,
+  tokenize,
+} from "../../data/text.ts";
 
 export interface TextVectorizer {
   options: TextOptions;
@@ -27,13 +33,21 @@ export interface SparseVector {
   values: Float64Array;
 }
 
-/** N-gram counts of one text, keyed as the vocabulary keys them. */
-function countNgrams(text: string, options: TextOptions): Map<string, number> {
-  const counts = new Map<string, number>();
-  forEachNgram(tokenize(text, options), options.analyzer, options.ngramRange, (key) => {
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  });
-  return counts;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Calls `visit` with the key of every n-gram occurrence in the text. */
+function forEachNgramOf(text: string, options: TextOptions, visit: (key: string) => void): void {
+  if (options.analyzer === "char" && !SURROGATE.test(text)) {
+    // Every code point is one code unit: a char n-gram is a plain substring,
+    // much cheaper than joining token arrays (this loop dominates fitting).
+    const normalized = normalizeText(text, options);
+    const [minN, maxN] = options.ngramRange;
+    for (let n = minN; n <= maxN; n++) {
+      for (let i = 0; i + n <= normalized.length; i++) visit(normalized.substring(i, i + n));
+    }
+    return;
+  }
+  forEachNgram(tokenize(text, options), options.analyzer, options.ngramRange, visit);
 }
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -43,18 +57,31 @@ export function fitVectorizer(
   rows: ArrayLike<number>,
   options: TextOptions,
 ): TextVectorizer {
-  const total = new Map<string, number>();
-  const documents = new Map<string, number>();
+  // One id per distinct n-gram; occurrences and documents counted by id, the
+  // last document seen per id telling a new document from a repeat.
+  const ids = new Map<string, number>();
+  let total: Float64Array = new Float64Array(1024);
+  let documents: Float64Array = new Float64Array(1024);
+  let lastRow: Int32Array = new Int32Array(1024).fill(-1);
   for (let i = 0; i < rows.length; i++) {
-    for (const [key, count] of countNgrams(values[rows[i]!]!, options)) {
-      total.set(key, (total.get(key) ?? 0) + count);
-      documents.set(key, (documents.get(key) ?? 0) + 1);
-    }
+    forEachNgramOf(values[rows[i]!]!, options, (key) => {
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+        if (id === total.length) [total, documents, lastRow] = grown(total, documents, lastRow);
+      }
+      total[id] = total[id]! + 1;
+      if (lastRow[id] !== i) {
+        lastRow[id] = i;
+        documents[id] = documents[id]! + 1;
+      }
+    });
   }
-  const alphabetical = [...total.keys()].sort(byCodeUnits);
+  const alphabetical = [...ids.keys()].sort(byCodeUnits);
   // A stable sort by frequency keeps alphabetical order among ties, as scikit-learn does.
   const kept = alphabetical
-    .map((key, order) => ({ key, order, count: total.get(key)! }))
+    .map((key, order) => ({ key, order, count: total[ids.get(key)!]! }))
     .sort((a, b) => b.count - a.count || a.order - b.order)
     .slice(0, options.maxFeatures)
     .map((entry) => ({ key: entry.key, n: ngramTokens(entry.key, options.analyzer).length }))
@@ -62,9 +89,21 @@ export function fitVectorizer(
     .map((entry) => entry.key);
   const n = rows.length;
   const weights = Float64Array.from(kept, (key) =>
-    options.idf ? Math.fround(Math.log((1 + n) / (1 + documents.get(key)!)) + 1) : 1,
+    options.idf ? Math.fround(Math.log((1 + n) / (1 + documents[ids.get(key)!]!)) + 1) : 1,
   );
   return { options, ngrams: kept, weights };
+}
+
+/** The three counters at twice their size, new slots empty (lastRow -1). */
+function grown(total: Float64Array, documents: Float64Array, lastRow: Int32Array) {
+  const size = total.length * 2;
+  const moreTotal = new Float64Array(size);
+  moreTotal.set(total);
+  const moreDocuments = new Float64Array(size);
+  moreDocuments.set(documents);
+  const moreLastRow = new Int32Array(size).fill(-1);
+  moreLastRow.set(lastRow);
+  return [moreTotal, moreDocuments, moreLastRow] as const;
 }
 
 /** Column index of each kept n-gram. */
@@ -78,19 +117,28 @@ export function vectorize(
   vectorizer: TextVectorizer,
   index: Map<string, number>,
 ): SparseVector {
-  const entries: [number, number][] = [];
-  for (const [key, count] of countNgrams(text, vectorizer.options)) {
+  const counts = new Map<number, number>();
+  forEachNgramOf(text, vectorizer.options, (key) => {
     const column = index.get(key);
-    if (column !== undefined) {
-      entries.push([column, Math.fround(count * vectorizer.weights[column]!)]);
+    if (column !== undefined) counts.set(column, (counts.get(column) ?? 0) + 1);
+  });
+  const indices = new Uint32Array(counts.size);
+  const values = new Float64Array(counts.size);
+  let size = 0;
+  for (const [column, count] of counts) {
+    // Insertion keeps the columns ascending; a text has only tens of n-grams.
+    let at = size++;
+    while (at > 0 && indices[at - 1]! > column) {
+      indices[at] = indices[at - 1]!;
+      values[at] = values[at - 1]!;
+      at--;
     }
+    indices[at] = column;
+    values[at] = Math.fround(count * vectorizer.weights[column]!);
   }
-  entries.sort((a, b) => a[0] - b[0]);
   let squares = 0;
-  for (const [, value] of entries) squares += value * value;
+  for (let e = 0; e < size; e++) squares += values[e]! * values[e]!;
   const norm = squares > 0 ? Math.sqrt(squares) : 1;
-  return {
-    indices: Uint32Array.from(entries, (e) => e[0]),
-    values: Float64Array.from(entries, (e) => e[1] / norm),
-  };
+  for (let e = 0; e < size; e++) values[e] = values[e]! / norm;
+  return { indices, values };
 }
