@@ -1,5 +1,5 @@
 // Exports a fitted GBDT as a keel ONNX graph, in double precision end to end:
-//   text inputs → TF-IDF of the top n-grams (text/export-text.ts) ┐
+//   text inputs → TF-IDF (text/export-text.ts) → linear score(s), and length ┐
 //   numeric inputs (NaN = missing) ┤
 //   categorical inputs → LabelEncoder (category → bin, unseen → NaN) → Cast ┘→ Concat → X
 //   X → TreeEnsemble (ai.onnx.ml 5) → + base scores → Sigmoid/Softmax → probabilities, ArgMax → label
@@ -26,7 +26,7 @@ import {
   uint8Tensor,
   valueInfo,
 } from "../onnx-builder.ts";
-import { MS_DOMAIN, textBlock } from "../text/export-text.ts";
+import { type GraphParts, lengthBlock, MS_DOMAIN, textBlock } from "../text/export-text.ts";
 import { MISSING_BIN } from "./binning.ts";
 import type { GbdtModel } from "./boosting.ts";
 import type { TextFeatureBlock } from "./text-features.ts";
@@ -51,8 +51,7 @@ export function exportGbdt(
     const block = blockOf.get(binning.name);
     if (block) {
       if (block.columns[0] !== binning.name) return [];
-      const id = String(textBlocks.indexOf(block));
-      return [textBlock({ nodes, initializers }, block.feature, block.vectorizer, id)];
+      return [scoreAndLength({ nodes, initializers }, block, String(textBlocks.indexOf(block)))];
     }
     if (binning.kind === "numeric") return binning.name;
     const keys = binning.categories.flat();
@@ -104,6 +103,25 @@ export function exportGbdt(
     irVersion: 10,
     opsets: textBlocks.length > 0 ? [...OPSETS, { domain: MS_DOMAIN, version: 1 }] : OPSETS,
   });
+}
+
+/** The block's columns from the raw text: the linear score(s) of its TF-IDF row, then its length. */
+function scoreAndLength(g: GraphParts, block: TextFeatureBlock, id: string): string {
+  const { scorer } = block;
+  const name = (part: string) => `keel/text${id}_${part}`;
+  const tfidf = textBlock(g, block.feature, block.vectorizer, id);
+  g.initializers.push(
+    doubleTensor(name("coef"), [block.vectorizer.ngrams.length, scorer.outputs], scorer.coef),
+    doubleTensor(name("intercept"), [scorer.outputs], scorer.intercept),
+  );
+  g.nodes.push(
+    makeNode("MatMul", [tfidf, name("coef")], [name("product")]),
+    makeNode("Add", [name("product"), name("intercept")], [name("score")]),
+    makeNode("Concat", [name("score"), lengthBlock(g, block.feature, id)], [name("columns")], {
+      attributes: [attr.int("axis", 1)],
+    }),
+  );
+  return name("columns");
 }
 
 function classifierHead(

@@ -1,20 +1,46 @@
-// Text for the GBDT: each text feature becomes the TF-IDF weights of its most
-// frequent n-grams (GBDT_TEXT_NGRAMS of them), as plain numeric columns the
-// trees can split on. Thousands of n-gram columns would multiply the cost of
-// every histogram for little gain; the linear model is the one that reads the
-// whole vocabulary. The export turns each block back into the same ONNX text
-// subgraph the linear model uses, so the artifact still takes the raw string.
+// Text for the GBDT: each text feature becomes a few numeric columns the trees
+// can split on — the score of a linear model fitted on the text's TF-IDF
+// n-grams (one column per output: the value for regression, the logit(s) for
+// classification) and the text's length in characters. On the passwords data
+// this measured far better than splitting on the TF-IDF of the top n-grams
+// (holdout R² 0.98 against 0.87; the linear model alone: 0.90): the linear
+// score carries what every n-gram says, and the length is what TF-IDF's unit
+// rows throw away.
+//
+// The trees train on out-of-fold scores (each training row scored by a model
+// that did not see it), so they learn how far to trust the score on new text,
+// not on text it memorised; the model exported and used on new rows is fitted
+// on all training rows. The vocabulary is fitted once on all training rows.
+// The export rebuilds score and length inside the ONNX graph from the raw
+// string (text/export-text.ts), so the artifact still takes the text itself.
 
-import type { Dataset, FeatureColumn, NumericColumn } from "../../data/dataset.ts";
-import { fitVectorizer, type TextVectorizer, vectorize, vocabularyIndex } from "../text/tfidf.ts";
+import type { Dataset, FeatureColumn, Target, TextColumn } from "../../data/dataset.ts";
+import { createMatrixBuilder, type DesignMatrix, multiply } from "../design-matrix.ts";
+import { fitLogistic } from "../logistic.ts";
+import { fitRidge } from "../ridge.ts";
+import {
+  fitVectorizer,
+  type SparseVector,
+  type TextVectorizer,
+  vectorize,
+  vocabularyIndex,
+} from "../text/tfidf.ts";
 
-export const GBDT_TEXT_NGRAMS = 100;
+export const SCORE_FOLDS = 5;
+
+/** A linear map of the TF-IDF row: coef is [width, outputs] row-major. */
+export interface TextScorer {
+  coef: Float64Array;
+  intercept: Float64Array;
+  outputs: number;
+}
 
 export interface TextFeatureBlock {
   /** The text feature (the model input) this block is computed from. */
   feature: string;
   vectorizer: TextVectorizer;
-  /** Names of the block's numeric columns in the expanded dataset, in vectorizer order. */
+  scorer: TextScorer;
+  /** Names of the block's numeric columns in the expanded dataset: the scores, then the length. */
   columns: string[];
 }
 
@@ -26,7 +52,7 @@ export interface TextExpansion {
   origin: string[];
 }
 
-/** Fits the n-gram vocabularies on `trainRows` and expands every row of the dataset. */
+/** Fits each text feature's vocabulary and scorer on `trainRows` and expands every row. */
 export function expandText(dataset: Dataset, trainRows: Uint32Array): TextExpansion {
   const features: FeatureColumn[] = [];
   const blocks: TextFeatureBlock[] = [];
@@ -37,23 +63,123 @@ export function expandText(dataset: Dataset, trainRows: Uint32Array): TextExpans
       origin.push(column.name);
       continue;
     }
-    const options = { ...column.options, maxFeatures: GBDT_TEXT_NGRAMS };
-    const vectorizer = fitVectorizer(column.values, trainRows, options);
-    const index = vocabularyIndex(vectorizer);
-    const width = vectorizer.ngrams.length;
-    const dense = vectorizer.ngrams.map(() => new Float64Array(dataset.rows));
-    column.values.forEach((text, row) => {
-      const vector = vectorize(text, vectorizer, index);
-      for (let e = 0; e < vector.indices.length; e++) {
-        dense[vector.indices[e]!]![row] = vector.values[e]!;
-      }
-    });
-    const names = Array.from({ length: width }, (_, i) => `keel/${column.name}/ngram${i}`);
-    names.forEach((name, i) => {
-      features.push({ name, type: "numeric", values: dense[i]! } satisfies NumericColumn);
+    const block = textBlockColumns(column, dataset, trainRows);
+    blocks.push(block.block);
+    for (const added of block.columns) {
+      features.push(added);
       origin.push(column.name);
-    });
-    blocks.push({ feature: column.name, vectorizer, columns: names });
+    }
   }
   return { dataset: { ...dataset, features }, blocks, origin };
 }
+
+function textBlockColumns(column: TextColumn, dataset: Dataset, trainRows: Uint32Array) {
+  const vectorizer = fitVectorizer(column.values, trainRows, column.options);
+  const index = vocabularyIndex(vectorizer);
+  const vectors = column.values.map((text) => vectorize(text, vectorizer, index));
+  const width = vectorizer.ngrams.length;
+  const scorer = fitScorer(vectors, width, dataset.target, trainRows);
+  const outputs = scorer.outputs;
+  const scores = scoreRows(scorer, matrixOf(vectors, allRows(dataset.rows), width));
+  const outOfFold = outOfFoldScores(vectors, width, dataset.target, trainRows);
+  trainRows.forEach((row, i) => {
+    for (let k = 0; k < outputs; k++) scores[row * outputs + k] = outOfFold[i * outputs + k]!;
+  });
+  const names = Array.from({ length: outputs }, (_, k) => `keel/${column.name}/score${k}`);
+  const columns: FeatureColumn[] = names.map((name, k) => ({
+    name,
+    type: "numeric",
+    values: Float64Array.from({ length: dataset.rows }, (_, row) => scores[row * outputs + k]!),
+  }));
+  const lengthName = `keel/${column.name}/length`;
+  columns.push({ name: lengthName, type: "numeric", values: textLength(column.values) });
+  return {
+    block: { feature: column.name, vectorizer, scorer, columns: [...names, lengthName] },
+    columns,
+  };
+}
+
+/** Length in code points of each text (what the graph's character Tokenizer counts). */
+export function textLength(values: readonly string[]): Float64Array {
+  return Float64Array.from(values, (text) => {
+    let length = 0;
+    for (const _ of text) length++;
+    return length;
+  });
+}
+
+/** Ridge on the values (regression) or logistic regression on the classes, both with defaults. */
+function fitScorer(
+  vectors: SparseVector[],
+  width: number,
+  target: Target,
+  rows: Uint32Array,
+): TextScorer {
+  const X = matrixOf(vectors, rows, width);
+  if (target.task === "regression") {
+    const model = fitRidge(
+      X,
+      Float64Array.from(rows, (r) => target.values[r]!),
+    );
+    return { coef: model.coef, intercept: Float64Array.of(model.intercept), outputs: 1 };
+  }
+  const y = Int32Array.from(rows, (r) => target.codes[r]!);
+  const { model } = fitLogistic(X, y, target.classes.length);
+  return { coef: model.coef, intercept: model.intercept, outputs: model.intercept.length };
+}
+
+/** Scores of each of `rows` from a scorer fitted on the other folds, row-major [rows, outputs]. */
+function outOfFoldScores(
+  vectors: SparseVector[],
+  width: number,
+  target: Target,
+  rows: Uint32Array,
+): Float64Array {
+  let out: Float64Array | undefined;
+  for (let fold = 0; fold < SCORE_FOLDS; fold++) {
+    const fitRows = rows.filter((_, i) => i % SCORE_FOLDS !== fold);
+    const foldPositions = Uint32Array.from(rows.keys()).filter((i) => i % SCORE_FOLDS === fold);
+    const scorer = fitScorer(vectors, width, target, fitRows);
+    out ??= new Float64Array(rows.length * scorer.outputs);
+    const scores = scoreRows(
+      scorer,
+      matrixOf(
+        vectors,
+        Uint32Array.from(foldPositions, (i) => rows[i]!),
+        width,
+      ),
+    );
+    foldPositions.forEach((position, j) => {
+      for (let k = 0; k < scorer.outputs; k++) {
+        out![position * scorer.outputs + k] = scores[j * scorer.outputs + k]!;
+      }
+    });
+  }
+  return out!;
+}
+
+/** x·coef + intercept per row, row-major [rows, outputs]. */
+export function scoreRows(scorer: TextScorer, X: DesignMatrix): Float64Array {
+  const { outputs } = scorer;
+  const out = new Float64Array(X.rows * outputs);
+  const column = new Float64Array(X.width);
+  const scores = new Float64Array(X.rows);
+  for (let k = 0; k < outputs; k++) {
+    for (let j = 0; j < X.width; j++) column[j] = scorer.coef[j * outputs + k]!;
+    multiply(X, column, scores, scorer.intercept[k]!);
+    for (let i = 0; i < X.rows; i++) out[i * outputs + k] = scores[i]!;
+  }
+  return out;
+}
+
+function matrixOf(vectors: SparseVector[], rows: Uint32Array, width: number): DesignMatrix {
+  const builder = createMatrixBuilder(width, rows.length);
+  for (const row of rows) {
+    const { indices, values } = vectors[row]!;
+    for (let e = 0; e < indices.length; e++) builder.push(indices[e]!, values[e]!);
+    builder.endRow();
+  }
+  return builder.finish();
+}
+
+const allRows = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);

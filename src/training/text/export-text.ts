@@ -7,7 +7,14 @@
 
 import type { onnx } from "onnx-proto";
 import { ngramTokens } from "../../data/text.ts";
-import { attr, doubleTensor, ElemType, int64Tensor, makeNode } from "../onnx-builder.ts";
+import {
+  attr,
+  doubleTensor,
+  ElemType,
+  int64Tensor,
+  makeNode,
+  stringTensor,
+} from "../onnx-builder.ts";
 import type { TextVectorizer } from "./tfidf.ts";
 
 export const MS_DOMAIN = "com.microsoft";
@@ -103,4 +110,35 @@ function poolAttributes(vectorizer: TextVectorizer): onnx.IAttributeProto[] {
     ),
     ...(idf ? [attr.floats("weights", vectorizer.weights)] : []),
   ];
+}
+
+/** Appends the length in characters (code points) of feature `input`; returns its [N, 1] double name. */
+export function lengthBlock(g: GraphParts, input: string, id: string): string {
+  const name = (part: string) => `keel/text${id}_length_${part}`;
+  g.initializers.push(
+    int64Tensor(name("flat_shape"), [1], [-1]),
+    int64Tensor(name("axes"), [1], [1]),
+    stringTensor(name("pad"), [1], [PAD]),
+  );
+  g.nodes.push(
+    makeNode("Reshape", [input, name("flat_shape")], [name("flat")]),
+    makeNode("Tokenizer", [name("flat")], [name("chars")], {
+      domain: MS_DOMAIN,
+      attributes: [
+        attr.strings("separators", [""]),
+        attr.int("mark", 0),
+        attr.string("pad_value", PAD),
+        attr.int("mincharnum", 1),
+      ],
+    }),
+    makeNode("Equal", [name("chars"), name("pad")], [name("is_pad")]),
+    makeNode("Not", [name("is_pad")], [name("is_char")]),
+    makeNode("Cast", [name("is_char")], [name("ones")], {
+      attributes: [attr.int("to", ElemType.DOUBLE)],
+    }),
+    makeNode("ReduceSum", [name("ones"), name("axes")], [name("length")], {
+      attributes: [attr.int("keepdims", 1)],
+    }),
+  );
+  return name("length");
 }

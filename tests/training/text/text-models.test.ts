@@ -110,3 +110,17 @@ test("thousands of n-gram columns are solved without a dense Gram matrix", async
   expect(result.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
   expect(CHOLESKY_MAX_WIDTH).toBeLessThan(5000);
 });
+
+test("the GBDT reads the text's linear score and length, and its graph takes a batch of empty texts", async () => {
+  const result = await train(passwordLike(1500, "regression"), "gbdt");
+  expect(Object.keys(result.featureImportance!)).toEqual(["password", "noise"]);
+  expect(result.featureImportance!.password).toBeGreaterThan(0.5);
+  const session = await InferenceSession.create(result.onnx);
+  const out = await session.run({
+    password: new Tensor("string", ["", ""], [2, 1]),
+    noise: new Tensor("float64", Float64Array.of(0.5, 0.5), [2, 1]),
+  });
+  const [a, b] = Array.from(out.variable!.data as Float64Array);
+  expect(Number.isFinite(a)).toBe(true);
+  expect(a).toBe(b!);
+});
