@@ -51,14 +51,18 @@ export function binDataset(dataset: Dataset, trainRows: Uint32Array): BinnedData
 
 function numericBinning(column: NumericColumn, rows: Uint32Array): NumericBinning {
   const step = Math.max(1, Math.floor(rows.length / QUANTILE_SAMPLE));
-  const values: number[] = [];
+  const sample = new Float64Array(Math.ceil(rows.length / step));
+  let present = 0;
   for (let i = 0; i < rows.length; i += step) {
     const v = column.values[rows[i]!]!;
-    if (!Number.isNaN(v)) values.push(v);
+    if (!Number.isNaN(v)) sample[present++] = v;
   }
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sample.subarray(0, present).sort();
+  // Indexed loops, not for…of: iterating a typed array is slow in JavaScriptCore.
   const distinct: number[] = [];
-  for (const v of sorted) if (distinct.length === 0 || distinct.at(-1)! !== v) distinct.push(v);
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+  }
   if (distinct.length <= MAX_BINS) {
     const edges = new Float64Array(Math.max(0, distinct.length - 1));
     for (let i = 0; i < edges.length; i++) edges[i] = (distinct[i]! + distinct[i + 1]!) * 0.5;
@@ -100,13 +104,18 @@ function categoricalBinning(column: CategoricalColumn, rows: Uint32Array): Categ
 
 function binColumn(column: Dataset["features"][number], binning: FeatureBinning): Uint8Array {
   if (column.type === "categorical" && binning.kind === "categorical") {
-    return Uint8Array.from(column.codes, (code) =>
-      code < 0 ? MISSING_BIN : binning.binOfCode[code]!,
-    );
+    const out = new Uint8Array(column.codes.length);
+    for (let i = 0; i < out.length; i++) {
+      const code = column.codes[i]!;
+      out[i] = code < 0 ? MISSING_BIN : binning.binOfCode[code]!;
+    }
+    return out;
   }
   if (column.type !== "numeric" || binning.kind !== "numeric")
     throw new Error("binning does not match the column");
-  return Uint8Array.from(column.values, (v) => numericBin(v, binning.edges));
+  const out = new Uint8Array(column.values.length);
+  for (let i = 0; i < out.length; i++) out[i] = numericBin(column.values[i]!, binning.edges);
+  return out;
 }
 
 /** The bin a raw value falls in: the first edge ≥ value (binary search); NaN → missing. */

@@ -106,10 +106,11 @@ export function fitGbdt(
       tree.feature.forEach((f, i) => {
         importance[f]! += tree.gain[i]!;
       });
-      leafRanges.forEach(([start, end], leaf) => {
+      for (let leaf = 0; leaf < leafRanges.length; leaf++) {
+        const [start, end] = leafRanges[leaf]!;
         const value = tree.leafValues[leaf]!;
         for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
-      });
+      }
       for (let i = 0; i < validationRows.length; i++) {
         const r = validationRows[i]!;
         raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;

@@ -5,10 +5,12 @@
 
 export const BINS_PER_FEATURE = 256;
 
+/** Each slot ([feature][bin]) holds three doubles: gradient sum, hessian sum, row count. */
+export const SLOT = 3;
+
 export interface Histogram {
-  /** [feature][bin] → (grad, hess) interleaved. */
+  /** [feature][bin] → (grad, hess, count) interleaved; one array, so one cache line serves a row's update. */
   sums: Float64Array;
-  counts: Uint32Array;
 }
 
 /**
@@ -18,14 +20,13 @@ export interface Histogram {
 const pool: Histogram[] = [];
 
 export function emptyHistogram(features: number): Histogram {
-  const size = features * BINS_PER_FEATURE;
+  const size = features * BINS_PER_FEATURE * SLOT;
   const reused = pool.pop();
-  if (reused && reused.counts.length === size) {
+  if (reused && reused.sums.length === size) {
     reused.sums.fill(0);
-    reused.counts.fill(0);
     return reused;
   }
-  return { sums: new Float64Array(size * 2), counts: new Uint32Array(size) };
+  return { sums: new Float64Array(size) };
 }
 
 /** Gives a histogram no longer needed back for reuse. */
@@ -43,11 +44,11 @@ export function buildHistogram(
   hess: Float64Array,
 ): Histogram {
   const histogram = emptyHistogram(bins.length);
-  const { sums, counts } = histogram;
+  const { sums } = histogram;
   // Gather the node's gradients once, in row order, so every feature pass reads them sequentially.
   const n = end - start;
-  const g = scratch(0, n);
-  const h = scratch(1, n);
+  const g = scratch(2 * n);
+  const h = g.subarray(n, 2 * n);
   const order = rows.subarray(start, end);
   for (let i = 0; i < n; i++) {
     const row = order[i]!;
@@ -58,27 +59,26 @@ export function buildHistogram(
     const column = bins[f]!;
     const base = f * BINS_PER_FEATURE;
     for (let i = 0; i < n; i++) {
-      const slot = base + column[order[i]!]!;
-      sums[2 * slot] += g[i]!;
-      sums[2 * slot + 1] += h[i]!;
-      counts[slot]++;
+      const slot = (base + column[order[i]!]!) * SLOT;
+      sums[slot] += g[i]!;
+      sums[slot + 1] += h[i]!;
+      sums[slot + 2]++;
     }
   }
   return histogram;
 }
 
-/** Two reusable gather buffers, grown to the largest node seen: no allocation per histogram. */
-const scratchBuffers = [new Float64Array(0), new Float64Array(0)];
+/** A reusable gather buffer, grown to the largest node seen: no allocation per histogram. */
+let gathered = new Float64Array(0);
 
-function scratch(which: 0 | 1, n: number): Float64Array {
-  if (scratchBuffers[which]!.length < n) scratchBuffers[which] = new Float64Array(n);
-  return scratchBuffers[which]!;
+function scratch(size: number): Float64Array {
+  if (gathered.length < size) gathered = new Float64Array(size);
+  return gathered;
 }
 
 /** parent − child, computed in place: the parent's histogram becomes the larger child's. */
 export function subtractHistogram(parent: Histogram, child: Histogram): Histogram {
-  const { sums, counts } = parent;
+  const { sums } = parent;
   for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! - child.sums[i]!;
-  for (let i = 0; i < counts.length; i++) counts[i] = counts[i]! - child.counts[i]!;
   return parent;
 }

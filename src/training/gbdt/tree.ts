@@ -164,7 +164,11 @@ function totalsOf(rows: Uint32Array, grad: Float64Array, hess: Float64Array): No
   return { grad: g, hess: h, count: rows.length };
 }
 
-/** Moves the rows going left to the front of [start, end); returns where the right side starts. */
+/**
+ * Moves the rows going left to the front of [start, end), keeping the order
+ * of both sides (rows stay ascending, so every histogram pass below reads the
+ * bin columns front to back); returns where the right side starts.
+ */
 function partition(
   rows: Uint32Array,
   start: number,
@@ -172,18 +176,23 @@ function partition(
   column: Uint8Array,
   leftBins: Uint8Array,
 ): number {
-  let i = start;
-  let j = end - 1;
-  while (i <= j) {
-    if (leftBins[column[rows[i]!]!] === 1) i++;
-    else {
-      const t = rows[i]!;
-      rows[i] = rows[j]!;
-      rows[j] = t;
-      j--;
-    }
+  const right = partitionScratch(end - start);
+  let l = start;
+  let r = 0;
+  for (let i = start; i < end; i++) {
+    const row = rows[i]!;
+    if (leftBins[column[row]!] === 1) rows[l++] = row;
+    else right[r++] = row;
   }
-  return i;
+  rows.set(right.subarray(0, r), l);
+  return l;
+}
+
+let scratchRows = new Uint32Array(0);
+
+function partitionScratch(n: number): Uint32Array {
+  if (scratchRows.length < n) scratchRows = new Uint32Array(n);
+  return scratchRows;
 }
 
 /** The leaf a binned row lands in. */
