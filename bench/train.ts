@@ -4,7 +4,8 @@
 // Seattle weather. One line per dataset:
 //   dataset=… keel_metric=… sklearn_metric=… keel_fit_s=… sklearn_fit_s=… fit_ratio=…
 // (metric: ROC AUC for binary, accuracy for multiclass, R² for regression;
-// fit_ratio = keel / scikit-learn). Without /usr/bin/python3 + scikit-learn the
+// fit_ratio = keel / scikit-learn; keel_one_core_fit_s is keel's fit again
+// without its second-core histogram helper, which large sets use). Without /usr/bin/python3 + scikit-learn the
 // bench says so and prints keel's figures alone (scikit-learn's sets need it).
 //
 // Run: bun bench/train.ts   (npm run bench:train)
@@ -86,6 +87,10 @@ async function compare(
   const started = performance.now();
   const { model } = fitGbdt(dataset, split.train, { ...DEFAULT_GBDT_PARAMS, seed: SEED });
   const keelFit = (performance.now() - started) / 1000;
+  // The same fit without the second core's histogram helper (run second, so with a warm JIT).
+  const oneCoreStarted = performance.now();
+  fitGbdt(dataset, split.train, { ...DEFAULT_GBDT_PARAMS, seed: SEED, secondCore: false });
+  const oneCoreFit = (performance.now() - oneCoreStarted) / 1000;
   const keelMetric = metricOf(
     set.task,
     dataset,
@@ -93,7 +98,10 @@ async function compare(
     predictGbdt(model, dataset, split.test),
   );
   let line = `dataset=${set.name} keel_metric=${keelMetric.toFixed(4)}`;
-  if (!sklearn) return `${line} keel_fit_s=${keelFit.toFixed(3)} iterations=${model.iterations}`;
+  const cores = `keel_one_core_fit_s=${oneCoreFit.toFixed(3)}`;
+  if (!sklearn) {
+    return `${line} keel_fit_s=${keelFit.toFixed(3)} ${cores} iterations=${model.iterations}`;
+  }
   await writeCsv(join(dir, `${set.name}.train.csv`), dataset, split.train);
   await writeCsv(join(dir, `${set.name}.test.csv`), dataset, split.test);
   const run = Bun.spawnSync(
@@ -111,7 +119,7 @@ async function compare(
     throw new Error(`scikit-learn failed on ${set.name}: ${run.stderr.toString()}`);
   const theirs = JSON.parse(run.stdout.toString()) as { metric: number; fit_s: number };
   line += ` sklearn_metric=${theirs.metric.toFixed(4)} keel_fit_s=${keelFit.toFixed(3)} sklearn_fit_s=${theirs.fit_s.toFixed(3)}`;
-  return `${line} fit_ratio=${(keelFit / theirs.fit_s).toFixed(2)} iterations=${model.iterations}`;
+  return `${line} fit_ratio=${(keelFit / theirs.fit_s).toFixed(2)} ${cores} iterations=${model.iterations}`;
 }
 
 function metricOf(

@@ -1,5 +1,5 @@
 // `npm run build`: the single binary. dist/keel is src/cli.ts compiled with
-// Bun (the training Worker as a second entry point, the bundled data and SQL
+// Bun (the training Worker and the GBDT's histogram helper as further entry points, the bundled data and SQL
 // migrations embedded), and dist/libonnxruntime.so.1 is the one file it needs
 // beside it. Copy dist/ anywhere and run `./keel serve`: no node_modules, no Bun.
 
@@ -23,6 +23,7 @@ const build = Bun.spawnSync(
     "--minify-syntax",
     join(ROOT, "src/cli.ts"),
     join(ROOT, "src/training/worker.ts"),
+    join(ROOT, "src/training/gbdt/histogram-worker.ts"),
     "--outfile",
     join(DIST, "keel"),
   ],

@@ -42,7 +42,11 @@ export function binDataset(dataset: Dataset, trainRows: Uint32Array): BinnedData
     if (f.type === "text") throw new Error(`Text feature "${f.name}" must be expanded first`);
     return f.type === "numeric" ? numericBinning(f, trainRows) : categoricalBinning(f, trainRows);
   });
-  const bins = dataset.features.map((f, i) => binColumn(f, binnings[i]!));
+  // One shared, feature-major block: a histogram helper thread reads the same bytes.
+  const block = new SharedArrayBuffer(Math.max(1, dataset.features.length * dataset.rows));
+  const bins = dataset.features.map((f, i) =>
+    binColumn(f, binnings[i]!, new Uint8Array(block, i * dataset.rows, dataset.rows)),
+  );
   const binCounts = binnings.map((b) =>
     b.kind === "numeric" ? b.edges.length + 1 : b.categories.length,
   );
@@ -102,9 +106,12 @@ function categoricalBinning(column: CategoricalColumn, rows: Uint32Array): Categ
   return { kind: "categorical", name: column.name, categories, binOfCode };
 }
 
-function binColumn(column: Dataset["features"][number], binning: FeatureBinning): Uint8Array {
+function binColumn(
+  column: Dataset["features"][number],
+  binning: FeatureBinning,
+  out: Uint8Array,
+): Uint8Array {
   if (column.type === "categorical" && binning.kind === "categorical") {
-    const out = new Uint8Array(column.codes.length);
     for (let i = 0; i < out.length; i++) {
       const code = column.codes[i]!;
       out[i] = code < 0 ? MISSING_BIN : binning.binOfCode[code]!;
@@ -113,7 +120,6 @@ function binColumn(column: Dataset["features"][number], binning: FeatureBinning)
   }
   if (column.type !== "numeric" || binning.kind !== "numeric")
     throw new Error("binning does not match the column");
-  const out = new Uint8Array(column.values.length);
   for (let i = 0; i < out.length; i++) out[i] = numericBin(column.values[i]!, binning.edges);
   return out;
 }

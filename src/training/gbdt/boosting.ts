@@ -6,6 +6,7 @@
 import type { Dataset } from "../../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../../data/random.ts";
 import { type BinnedData, binDataset, type FeatureBinning } from "./binning.ts";
+import { startHistogramHelper } from "./histogram-helper.ts";
 import { growTree, leafOfBins, type Tree } from "./tree.ts";
 
 export interface GbdtParams {
@@ -21,6 +22,8 @@ export interface GbdtParams {
   nIterNoChange: number;
   tol: number;
   seed: number;
+  /** Sum half of each large histogram on a second core (histogram-helper.ts); same model either way. */
+  secondCore: boolean;
 }
 
 export const DEFAULT_GBDT_PARAMS: GbdtParams = {
@@ -35,6 +38,7 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   nIterNoChange: 10,
   tol: 1e-7,
   seed: 42,
+  secondCore: true,
 };
 
 export interface GbdtModel {
@@ -61,6 +65,9 @@ export interface GbdtFit {
 
 type Progress = (step: number, loss: number) => void;
 
+/** Below this many (rows × features) a second core costs more to start than it saves. */
+const HELPER_MIN_CELLS = 1_000_000;
+
 export function fitGbdt(
   dataset: Dataset,
   trainRows: Uint32Array,
@@ -79,74 +86,91 @@ export function fitGbdt(
       for (let c = 0; c < k; c++) raw[part[i]! * k + c] = baseScores[c]!;
   }
   const lossRows = sampleRows(fitRows, LOSS_SAMPLE, params.seed);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const rows = fitRows.slice();
-  const kinds = binned.binnings.map((b) => b.kind);
-  const trees: Tree[] = [];
-  const importance = new Float64Array(dataset.features.length);
-  const curve: GbdtFit["curve"] = [];
-  const settings = {
-    maxLeafNodes: params.maxLeafNodes,
-    maxDepth: params.maxDepth,
-    minSamplesLeaf: params.minSamplesLeaf,
-    l2: params.l2Regularization,
-    minHessian: 1e-3,
-    learningRate: params.learningRate,
-  };
-  let earlyStopped = false;
-  for (let iteration = 1; iteration <= params.maxIter; iteration++) {
-    for (let c = 0; c < k; c++) {
-      objective.gradients(raw, fitRows, c, grad, hess);
-      const { tree, leafRanges } = growTree(
-        { bins: binned.bins, kinds, binCounts: binned.binCounts, rows, grad, hess },
-        settings,
+  // Shared memory, so a histogram helper on the second core reads them as they are written.
+  const grad = new Float64Array(new SharedArrayBuffer(n * 8));
+  const hess = new Float64Array(new SharedArrayBuffer(n * 8));
+  const rows = new Uint32Array(new SharedArrayBuffer(fitRows.length * 4));
+  rows.set(fitRows);
+  const helper =
+    params.secondCore && fitRows.length * dataset.features.length >= HELPER_MIN_CELLS
+      ? startHistogramHelper({
+          bins: binned.bins[0]!.buffer as SharedArrayBuffer,
+          rowOrder: rows.buffer as SharedArrayBuffer,
+          grad: grad.buffer as SharedArrayBuffer,
+          hess: hess.buffer as SharedArrayBuffer,
+          features: dataset.features.length,
+          rows: n,
+        })
+      : undefined;
+  try {
+    const kinds = binned.binnings.map((b) => b.kind);
+    const trees: Tree[] = [];
+    const importance = new Float64Array(dataset.features.length);
+    const curve: GbdtFit["curve"] = [];
+    const settings = {
+      maxLeafNodes: params.maxLeafNodes,
+      maxDepth: params.maxDepth,
+      minSamplesLeaf: params.minSamplesLeaf,
+      l2: params.l2Regularization,
+      minHessian: 1e-3,
+      learningRate: params.learningRate,
+    };
+    let earlyStopped = false;
+    for (let iteration = 1; iteration <= params.maxIter; iteration++) {
+      for (let c = 0; c < k; c++) {
+        objective.gradients(raw, fitRows, c, grad, hess);
+        const { tree, leafRanges } = growTree(
+          { bins: binned.bins, kinds, binCounts: binned.binCounts, rows, grad, hess, helper },
+          settings,
+        );
+        trees.push(tree);
+        tree.feature.forEach((f, i) => {
+          importance[f]! += tree.gain[i]!;
+        });
+        for (let leaf = 0; leaf < leafRanges.length; leaf++) {
+          const [start, end] = leafRanges[leaf]!;
+          const value = tree.leafValues[leaf]!;
+          for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
+        }
+        for (let i = 0; i < validationRows.length; i++) {
+          const r = validationRows[i]!;
+          raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;
+        }
+      }
+      const loss = objective.loss(raw, lossRows);
+      const validationLoss =
+        validationRows.length > 0 ? objective.loss(raw, validationRows) : undefined;
+      curve.push(
+        validationLoss === undefined
+          ? { step: iteration, loss }
+          : { step: iteration, loss, validationLoss },
       );
-      trees.push(tree);
-      tree.feature.forEach((f, i) => {
-        importance[f]! += tree.gain[i]!;
-      });
-      for (let leaf = 0; leaf < leafRanges.length; leaf++) {
-        const [start, end] = leafRanges[leaf]!;
-        const value = tree.leafValues[leaf]!;
-        for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
-      }
-      for (let i = 0; i < validationRows.length; i++) {
-        const r = validationRows[i]!;
-        raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;
+      onIteration(iteration, loss);
+      if (validationLoss !== undefined && shouldStop(curve, params)) {
+        earlyStopped = true;
+        break;
       }
     }
-    const loss = objective.loss(raw, lossRows);
-    const validationLoss =
-      validationRows.length > 0 ? objective.loss(raw, validationRows) : undefined;
-    curve.push(
-      validationLoss === undefined
-        ? { step: iteration, loss }
-        : { step: iteration, loss, validationLoss },
-    );
-    onIteration(iteration, loss);
-    if (validationLoss !== undefined && shouldStop(curve, params)) {
-      earlyStopped = true;
-      break;
-    }
+    const total = importance.reduce((a, b) => a + b, 0);
+    if (total > 0) for (let i = 0; i < importance.length; i++) importance[i]! /= total;
+    return {
+      model: {
+        kind: "gbdt",
+        task: dataset.target.task,
+        outputs: k,
+        numClasses: dataset.target.task === "classification" ? dataset.target.classes.length : 0,
+        baseScores,
+        trees,
+        binnings: binned.binnings,
+        importance,
+        iterations: trees.length / k,
+        earlyStopped,
+      },
+      curve,
+    };
+  } finally {
+    helper?.close();
   }
-  const total = importance.reduce((a, b) => a + b, 0);
-  if (total > 0) for (let i = 0; i < importance.length; i++) importance[i]! /= total;
-  return {
-    model: {
-      kind: "gbdt",
-      task: dataset.target.task,
-      outputs: k,
-      numClasses: dataset.target.task === "classification" ? dataset.target.classes.length : 0,
-      baseScores,
-      trees,
-      binnings: binned.binnings,
-      importance,
-      iterations: trees.length / k,
-      earlyStopped,
-    },
-    curve,
-  };
 }
 
 /** The training loss of the curve is measured on at most this many rows (as scikit-learn scores). */

@@ -34,7 +34,10 @@ export function releaseHistogram(histogram: Histogram): void {
   if (pool.length < 64) pool.push(histogram);
 }
 
-/** Sums the rows `rows[start..end)` into a fresh histogram. */
+/**
+ * Sums the rows `rows[start..end)` into a fresh histogram; with a helper and a
+ * large node, the second core sums the later features meanwhile.
+ */
 export function buildHistogram(
   bins: Uint8Array[],
   rows: Uint32Array,
@@ -42,9 +45,50 @@ export function buildHistogram(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
+  helper?: HistogramHelper,
 ): Histogram {
   const histogram = emptyHistogram(bins.length);
-  const { sums } = histogram;
+  if (helper?.alive && end - start >= PARALLEL_MIN_ROWS) {
+    helper.request(start, end);
+    fillHistogram(histogram.sums, bins, 0, helper.from, rows, start, end, grad, hess);
+    // Each feature is summed by one thread in row order, so the result is the
+    // same to the bit as one thread's. A helper that stopped answering is
+    // dropped and its features summed here.
+    if (!helper.collect(histogram.sums)) {
+      fillHistogram(histogram.sums, bins, helper.from, bins.length, rows, start, end, grad, hess);
+    }
+  } else {
+    fillHistogram(histogram.sums, bins, 0, bins.length, rows, start, end, grad, hess);
+  }
+  return histogram;
+}
+
+/** Nodes with fewer rows than this are not worth waking the second core for. */
+export const PARALLEL_MIN_ROWS = 8192;
+
+/** The interface histogram-helper.ts implements (kept here so this file imports nothing). */
+export interface HistogramHelper {
+  /** The first feature the helper sums; the caller sums those before it. */
+  from: number;
+  /** False once the helper missed a deadline: it is not asked again. */
+  alive: boolean;
+  request(start: number, end: number): void;
+  /** Waits for the helper and copies its features into `sums`; false if it did not answer in time. */
+  collect(sums: Float64Array): boolean;
+}
+
+/** Adds features [from, to) of rows `rows[start..end)` into `sums` (laid out as a Histogram's). */
+export function fillHistogram(
+  sums: Float64Array,
+  bins: Uint8Array[],
+  from: number,
+  to: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
   // Gather the node's gradients once, in row order, so every feature pass reads them sequentially.
   const n = end - start;
   const g = scratch(2 * n);
@@ -55,7 +99,7 @@ export function buildHistogram(
     g[i] = grad[row]!;
     h[i] = hess[row]!;
   }
-  for (let f = 0; f < bins.length; f++) {
+  for (let f = from; f < to; f++) {
     const column = bins[f]!;
     const base = f * BINS_PER_FEATURE;
     for (let i = 0; i < n; i++) {
@@ -65,7 +109,6 @@ export function buildHistogram(
       sums[slot + 2]++;
     }
   }
-  return histogram;
 }
 
 /** A reusable gather buffer, grown to the largest node seen: no allocation per histogram. */

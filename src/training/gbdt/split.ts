@@ -39,9 +39,10 @@ export function findBestSplit(
 ): Split | undefined {
   let best: Split | undefined;
   for (let f = 0; f < kinds.length; f++) {
+    // A numeric feature is only built into a Split when it beats the best so far.
     const candidate =
       kinds[f] === "numeric"
-        ? numericSplit(histogram, f, binCounts[f]!, totals, settings)
+        ? numericSplit(histogram, f, binCounts[f]!, totals, settings, best?.gain ?? 0)
         : categoricalSplit(histogram, f, binCounts[f]!, totals, settings);
     if (candidate && (!best || candidate.gain > best.gain)) best = candidate;
   }
@@ -120,6 +121,7 @@ function numericSplit(
   bins: number,
   totals: NodeTotals,
   settings: SplitSettings,
+  toBeat: number,
 ): Split | undefined {
   const missing = missingTotals(h, f);
   const parentScore = score(totals.grad, totals.hess, settings.l2);
@@ -131,6 +133,7 @@ function numericSplit(
     totals,
     settings,
     parentScore,
+    toBeat,
   );
   if (!scan) return undefined;
   const leftBins = new Uint8Array(BINS_PER_FEATURE);
@@ -152,6 +155,7 @@ function scanThresholds(
   totals: NodeTotals,
   settings: SplitSettings,
   parentScore: number,
+  toBeat: number,
 ): { best: Scan; length: number } | undefined {
   const { sums } = h;
   const { minSamplesLeaf, minHessian, l2 } = settings;
@@ -159,7 +163,7 @@ function scanThresholds(
   let lg = 0;
   let lh = 0;
   let lc = 0;
-  let bestGain = 1e-12;
+  let bestGain = Math.max(1e-12, toBeat);
   let bestG = 0;
   let bestH = 0;
   let bestC = 0;

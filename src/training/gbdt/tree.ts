@@ -7,6 +7,7 @@
 import {
   buildHistogram,
   type Histogram,
+  type HistogramHelper,
   releaseHistogram,
   subtractHistogram,
 } from "./histogram.ts";
@@ -51,13 +52,15 @@ export interface GrowInput {
   rows: Uint32Array;
   grad: Float64Array;
   hess: Float64Array;
+  /** A second core for large histograms, when the fit started one. */
+  helper?: HistogramHelper;
 }
 
 export function growTree(
   input: GrowInput,
   settings: TreeSettings,
 ): { tree: Tree; leafRanges: [number, number][] } {
-  const { bins, rows, grad, hess } = input;
+  const { bins, rows, grad, hess, helper } = input;
   const nodes: {
     feature: number;
     thresholdBin: number;
@@ -82,7 +85,7 @@ export function growTree(
     return { start, end, depth, totals, histogram, split, parent, side };
   };
 
-  const rootHistogram = buildHistogram(bins, rows, 0, rows.length, grad, hess);
+  const rootHistogram = buildHistogram(bins, rows, 0, rows.length, grad, hess, helper);
   const leaves: Leaf[] = [
     makeLeaf(0, rows.length, 0, rootHistogram, totalsOf(rows, grad, hess), -1, "left"),
   ];
@@ -108,8 +111,8 @@ export function growTree(
     attach(nodes, leaf.parent, leaf.side, nodeIndex);
     const leftSmaller = middle - leaf.start <= leaf.end - middle;
     const small = leftSmaller
-      ? buildHistogram(bins, rows, leaf.start, middle, grad, hess)
-      : buildHistogram(bins, rows, middle, leaf.end, grad, hess);
+      ? buildHistogram(bins, rows, leaf.start, middle, grad, hess, helper)
+      : buildHistogram(bins, rows, middle, leaf.end, grad, hess, helper);
     const large = subtractHistogram(leaf.histogram, small);
     const [leftHistogram, rightHistogram] = leftSmaller ? [small, large] : [large, small];
     const depth = leaf.depth + 1;
