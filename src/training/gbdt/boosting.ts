@@ -119,6 +119,9 @@ export function fitGbdt(
     for (let iteration = 1; iteration <= params.maxIter; iteration++) {
       for (let c = 0; c < k; c++) {
         objective.gradients(raw, fitRows, c, grad, hess);
+        // Every tree starts from ascending rows (the partitions keep them so within each
+        // node): the histogram passes then read the bin columns and gradients front to back.
+        rows.set(fitRows);
         const { tree, leafRanges } = growTree(
           { bins: binned.bins, kinds, binCounts: binned.binCounts, rows, grad, hess, helper },
           settings,
