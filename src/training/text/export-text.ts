@@ -112,7 +112,10 @@ function poolAttributes(vectorizer: TextVectorizer): onnx.IAttributeProto[] {
   ];
 }
 
-/** Appends the length in characters (code points) of feature `input`; returns its [N, 1] double name. */
+/**
+ * Appends the length in characters (code points) of feature `input`; returns
+ * its [N, 1] double name. Equal on strings needs opset 19 or later (the GBDT's graph has 21).
+ */
 export function lengthBlock(g: GraphParts, input: string, id: string): string {
   const name = (part: string) => `keel/text${id}_length_${part}`;
   g.initializers.push(
