@@ -3,7 +3,8 @@
 // never silently compares or trains on a different schema.
 
 import { type LoadedDataset, loadDataset } from "../data/load.ts";
-import type { DatasetSpec } from "../data/spec.ts";
+import type { ColumnSchema } from "../data/schema.ts";
+import { type DatasetSpec, specFeatures } from "../data/spec.ts";
 import type { ModelVersion } from "../registry/registry.ts";
 
 export interface TrainingDataSettings {
@@ -26,10 +27,24 @@ export async function loadTrainingData(
     spec: dataUrl ? undefined : settings.spec,
     target: settings.target ?? champion?.signature.target,
     timeColumn: settings.timeColumn,
-    features: champion?.signature.features.map(({ name, type }) => ({ name, type })),
+    features: champion && championFeatures(champion, dataUrl ? undefined : settings.spec),
   });
   checkCompatible(champion, loaded.spec.target, loaded.spec.task);
   return loaded;
+}
+
+/**
+ * The production model's features, which a retrain must keep. A text feature
+ * keeps its n-gram options too, unless the spec now says otherwise (so editing
+ * `max_features` in the spec takes effect at the next retrain).
+ */
+function championFeatures(champion: ModelVersion, spec: DatasetSpec | undefined): ColumnSchema[] {
+  const fromSpec = new Map((spec ? (specFeatures(spec) ?? []) : []).map((f) => [f.name, f]));
+  return champion.signature.features.map(({ name, type, text }) => {
+    if (type !== "text") return { name, type };
+    const declared = fromSpec.get(name);
+    return { name, type, text: declared?.type === "text" ? declared.text : text };
+  });
 }
 
 function checkCompatible(champion: ModelVersion | undefined, target: string, task: string) {
