@@ -66,17 +66,12 @@ export type Distribution =
   | { kind: "numeric"; edges: number[]; reference: number[]; current: number[] }
   | { kind: "categorical"; categories: string[]; reference: number[]; current: number[] };
 
-/** The second test a text feature gets: its length in characters. */
-export interface LengthDrift {
-  method: DriftMethod;
-  statistic: number;
-  p_value?: number;
-  distance?: number;
-  threshold: number;
-  noise_floor?: number;
-  drifted: boolean;
-  distribution: Distribution;
-}
+/** The second test a text feature gets, on its length in characters: a numeric test's verdict fields. */
+export type LengthDrift = Pick<
+  FeatureDrift,
+  "method" | "statistic" | "p_value" | "distance" | "threshold" | "noise_floor" | "drifted"
+> &
+  Pick<FeatureDrift, "distribution">;
 
 export interface FeatureDrift {
   feature: string;
@@ -200,14 +195,24 @@ function textDrift(
     lengthMethod,
     (lengthOverride && override?.threshold) || DEFAULT_THRESHOLDS[lengthMethod],
   );
-  const { feature: _f, type: _t, reference_rows: _r, current_rows: _c, ...lengthResult } = length;
-  const { current_missing_share: _m, note, ...lengthFields } = lengthResult;
+  const { method, statistic, p_value, distance, threshold, noise_floor, drifted, distribution } =
+    length;
+  const lengthFields: LengthDrift = {
+    method,
+    statistic,
+    ...(p_value === undefined ? {} : { p_value }),
+    ...(distance === undefined ? {} : { distance }),
+    threshold,
+    ...(noise_floor === undefined ? {} : { noise_floor }),
+    drifted,
+    distribution,
+  };
   return {
     ...tokens,
     type: "text",
     current_missing_share: values.length === 0 ? 0 : 1 - currentPresent / values.length,
     drifted: tokens.drifted || length.drifted,
-    note: `tokens: the ${TEXT_TOKENS} most frequent ${ref.analyzer === "char" ? "characters" : "words"}${note ? `; length: ${note}` : ""}`,
+    note: `tokens: the ${TEXT_TOKENS} most frequent ${ref.analyzer === "char" ? "characters" : "words"}${length.note ? `; length: ${length.note}` : ""}`,
     length: lengthFields,
   };
 }

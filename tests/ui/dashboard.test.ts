@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import {
   ADMIN_TOKEN,
   startTestKeel,
@@ -15,6 +15,7 @@ import {
   waitReady,
 } from "../http/harness.ts";
 import { drifted, replay, sample, weatherRows } from "../http/weather-traffic.ts";
+import { launchBrowser, openPage as openBrowserPage } from "./browser.ts";
 
 // The callbacks below run in the browser; these names exist there, not in Bun's types.
 declare const document: {
@@ -33,7 +34,6 @@ interface BrowserCanvas {
 }
 
 const OUTPUT = resolve(import.meta.dir, "../../test-output");
-const CHROMIUM = process.env.KEEL_CHROMIUM ?? "/usr/bin/chromium";
 
 let keel: TestKeel;
 let browser: Browser;
@@ -51,10 +51,7 @@ beforeAll(async () => {
   await keel.admin("POST", "/drift/check");
   await replay(keel, drifted(sample(rows, 120, 2)));
   await keel.admin("POST", "/drift/check");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -62,19 +59,7 @@ afterAll(async () => {
   await keel?.stop();
 });
 
-/** Opens a page that fails the test on any console error or uncaught exception. */
-async function openPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("response", (response) => {
-    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
-  });
-  return { page, errors };
-}
+const openPage = (width?: number) => openBrowserPage(browser, width);
 
 /** True when the canvas under `selector` has at least one non-transparent pixel. */
 const drawn = (page: Page, selector: string) =>

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { startTestKeel, type TestKeel, waitReady } from "../http/harness.ts";
+import { launchBrowser, openPage } from "./browser.ts";
 
 declare const document: {
   querySelector(s: string): { textContent: string | null } | null;
@@ -13,7 +14,6 @@ declare const document: {
 };
 
 const OUTPUT = resolve(import.meta.dir, "../../test-output");
-const CHROMIUM = process.env.KEEL_CHROMIUM ?? "/usr/bin/chromium";
 let keel: TestKeel;
 let browser: Browser;
 
@@ -28,10 +28,7 @@ beforeAll(async () => {
   await keel.post("/predict", { instances });
   await Bun.sleep(400);
   await keel.admin("POST", "/drift/check");
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -40,12 +37,7 @@ afterAll(async () => {
 });
 
 test("the drift panel lists the text feature and its length, and draws both", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
+  const { page, errors } = await openPage(browser);
   await page.goto(keel.url);
   await page.waitForFunction(() =>
     document.querySelector("#drift-summary")?.textContent?.includes("1 of 1 features drifted"),
