@@ -91,17 +91,7 @@ export function fitGbdt(
   const hess = new Float64Array(new SharedArrayBuffer(n * 8));
   const rows = new Uint32Array(new SharedArrayBuffer(fitRows.length * 4));
   rows.set(fitRows);
-  const helper =
-    params.secondCore && fitRows.length * dataset.features.length >= HELPER_MIN_CELLS
-      ? startHistogramHelper({
-          bins: binned.bins[0]!.buffer as SharedArrayBuffer,
-          rowOrder: rows.buffer as SharedArrayBuffer,
-          grad: grad.buffer as SharedArrayBuffer,
-          hess: hess.buffer as SharedArrayBuffer,
-          features: dataset.features.length,
-          rows: n,
-        })
-      : undefined;
+  const helper = params.secondCore ? helperFor(binned, rows, grad, hess) : undefined;
   try {
     const kinds = binned.binnings.map((b) => b.kind);
     const trees: Tree[] = [];
@@ -130,15 +120,9 @@ export function fitGbdt(
         tree.feature.forEach((f, i) => {
           importance[f]! += tree.gain[i]!;
         });
-        for (let leaf = 0; leaf < leafRanges.length; leaf++) {
-          const [start, end] = leafRanges[leaf]!;
-          const value = tree.leafValues[leaf]!;
-          for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
-        }
-        for (let i = 0; i < validationRows.length; i++) {
-          const r = validationRows[i]!;
-          raw[r * k + c] += tree.leafValues[leafOfBins(tree, binned.bins, r)]!;
-        }
+        const column = { raw, k, c };
+        addToFitRows(tree, leafRanges, rows, column);
+        addToRows(tree, binned.bins, validationRows, column);
       }
       const loss = objective.loss(raw, lossRows);
       const validationLoss =
@@ -173,6 +157,48 @@ export function fitGbdt(
     };
   } finally {
     helper?.close();
+  }
+}
+
+/** Starts a histogram helper when the data is large enough to repay it (histogram-helper.ts). */
+function helperFor(binned: BinnedData, rows: Uint32Array, grad: Float64Array, hess: Float64Array) {
+  const features = binned.bins.length;
+  if (rows.length * features < HELPER_MIN_CELLS) return undefined;
+  return startHistogramHelper({
+    bins: binned.bins[0]!.buffer as SharedArrayBuffer,
+    rowOrder: rows.buffer as SharedArrayBuffer,
+    grad: grad.buffer as SharedArrayBuffer,
+    hess: hess.buffer as SharedArrayBuffer,
+    features,
+    rows: binned.bins[0]!.length,
+  });
+}
+
+/** Score column c of the raw predictions, row-major with k columns. */
+interface ScoreColumn {
+  raw: Float64Array;
+  k: number;
+  c: number;
+}
+
+/** The fit rows need no tree walk: each leaf owns a range of the partitioned rows. */
+function addToFitRows(
+  tree: Tree,
+  leafRanges: [number, number][],
+  rows: Uint32Array,
+  { raw, k, c }: ScoreColumn,
+): void {
+  for (let leaf = 0; leaf < leafRanges.length; leaf++) {
+    const [start, end] = leafRanges[leaf]!;
+    const value = tree.leafValues[leaf]!;
+    for (let i = start; i < end; i++) raw[rows[i]! * k + c] += value;
+  }
+}
+
+function addToRows(tree: Tree, bins: Uint8Array[], rows: Uint32Array, { raw, k, c }: ScoreColumn) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    raw[r * k + c] += tree.leafValues[leafOfBins(tree, bins, r)]!;
   }
 }
 
