@@ -4,8 +4,9 @@
 
 import { parseArgs } from "node:util";
 import { readSpec } from "../data/spec.ts";
+import type { FeatureDrift } from "../drift/drift-result.ts";
 import { offlineDrift } from "../drift/offline.ts";
-import type { DriftReport, FeatureDrift } from "../drift/report.ts";
+import type { DriftReport } from "../drift/report.ts";
 import { UsageError } from "./errors.ts";
 
 export const DRIFT_HELP = `keel drift: compare two datasets feature by feature, as the service's drift check does

@@ -3,12 +3,8 @@
 //   "drift": {"share_threshold": 0.5, "columns": {"temp_max": {"method": "psi", "threshold": 0.2}}}
 
 import { invalidData } from "../errors.ts";
-import {
-  type ColumnDriftOverride,
-  DRIFT_METHODS,
-  type DriftMethod,
-  type DriftOptions,
-} from "./report.ts";
+import { type ColumnDriftOverride, DRIFT_METHODS, type DriftMethod } from "./drift-result.ts";
+import type { DriftOptions } from "./report.ts";
 
 export function driftOptionsFromSpec(
   section: Record<string, unknown> | undefined,
