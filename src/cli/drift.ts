@@ -3,7 +3,7 @@
 // Exit 0 whatever the verdict (it is in the output); 2 on bad input.
 
 import { parseArgs } from "node:util";
-import { readSpec } from "../data/spec.ts";
+import { findSpecFor, readSpec } from "../data/spec.ts";
 import type { FeatureDrift } from "../drift/drift-result.ts";
 import { offlineDrift } from "../drift/offline.ts";
 import type { DriftReport } from "../drift/report.ts";
@@ -18,6 +18,7 @@ Options:
   --reference FILE|URL   the baseline data (CSV or JSON lines)
   --current FILE|URL     the data to compare with it
   --spec FILE            a dataset spec: feature types, target/time columns, drift overrides
+                         (default: <reference>.spec.json beside the reference file, if any)
   --target COL           a column to leave out (the label)
   --exclude COL,COL      more columns to leave out
   --share N              dataset drift when at least this share of features drifted (default 0.5)
@@ -48,11 +49,13 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const share = values.share === undefined ? undefined : Number(values.share);
   if (share !== undefined && !(share > 0 && share <= 1))
     throw new UsageError("--share must be a number in (0, 1]");
+  // As when training: a spec beside a local reference file is used unless --spec names one.
+  const specPath = values.spec ?? (await findSpecFor(values.reference));
   const report = await offlineDrift({
     reference: values.reference,
     current: values.current,
-    spec: values.spec ? await readSpec(values.spec) : undefined,
-    specOrigin: values.spec,
+    spec: specPath ? await readSpec(specPath) : undefined,
+    specOrigin: specPath,
     exclude: [values.target, ...(values.exclude?.split(",") ?? [])].filter((c): c is string => !!c),
     shareThreshold: share,
   });

@@ -110,3 +110,21 @@ describe("keel drift", () => {
     expect(narrow.err).toContain('"temp_max"');
   });
 });
+
+test("keel drift uses the spec beside the reference file: the target is not a feature, the text column is text", async () => {
+  const dir = tempDir();
+  const current = join(dir, "digits.csv");
+  const lines = Array.from({ length: 300 }, (_, i) => `${100000 + i * 7919},1.0`);
+  writeFileSync(current, `Password,Times\n${lines.join("\n")}\n`);
+  const result = await keelCli([
+    "drift",
+    "--reference",
+    join(ROOT, "data/passwords.csv"),
+    "--current",
+    current,
+  ]);
+  expect(result.code).toBe(0);
+  expect(result.out).toMatch(/Password\s+text\s+jensenshannon/);
+  expect(result.out).not.toContain("Times");
+  expect(result.out).toContain("1 of 1 features drifted");
+});
