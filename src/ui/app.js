@@ -109,6 +109,18 @@ window.addEventListener("resize", () => {
     c.setSize({ width: Math.max(280, $(id).clientWidth), height: 220 });
 });
 
+/**
+ * A time axis for check times. With a single check uPlot widens a time axis to
+ * 86,400 / 1e-3 seconds (years); ten minutes either side reads better.
+ */
+const reportTimes = {
+  time: true,
+  range: (u, min, max) => {
+    const xs = u.data[0];
+    return xs.length === 1 ? [xs[0] - 600, xs[0] + 600] : [min, max];
+  },
+};
+
 const line = (label, color, extra = {}) => ({
   label,
   stroke: color,
@@ -292,6 +304,7 @@ async function renderDrift() {
   chart(
     "drift-scores",
     {
+      scales: { x: reportTimes },
       series: [
         {},
         ...features.map((name, i) =>
@@ -314,7 +327,7 @@ async function renderDrift() {
   chart(
     "drift-share",
     {
-      scales: { y: { range: [0, 1] } },
+      scales: { x: reportTimes, y: { range: [0, 1] } },
       series: [
         {},
         line("drift share", PALETTE[1], { points: { show: true } }),
