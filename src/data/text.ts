@@ -73,6 +73,13 @@ function lowerAscii(text: string): string {
 
 const WORD = /[0-9A-Za-z_]{2,}/g;
 
+/** Length in code points, as the char analyzer (and the graph's character Tokenizer) counts it. */
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 /** The text as the tokenizer sees it: A–Z lowercased when asked. */
 export function normalizeText(text: string, options: Pick<TextOptions, "lowercase">): string {
   return options.lowercase ? lowerAscii(text) : text;

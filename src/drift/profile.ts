@@ -7,7 +7,7 @@
 
 import type { FeatureColumn, TextColumn } from "../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../data/random.ts";
-import { type TextAnalyzer, tokenize } from "../data/text.ts";
+import { characterCount, type TextAnalyzer, tokenize } from "../data/text.ts";
 
 export const DEFAULT_MAX_VALUES = 100_000;
 
@@ -126,7 +126,7 @@ function profileText(column: TextColumn, options: ProfileOptions): TextProfile {
 
 /** Length in code points of each value; NaN for a missing one. */
 export function textLengths(values: readonly string[]): Float64Array {
-  return Float64Array.from(values, (v) => (v === "" ? Number.NaN : [...v].length));
+  return Float64Array.from(values, (v) => (v === "" ? Number.NaN : characterCount(v)));
 }
 
 /** Occurrences of every token (lowercased) over all values. */

@@ -15,6 +15,7 @@
 // string (text/export-text.ts), so the artifact still takes the text itself.
 
 import type { Dataset, FeatureColumn, Target, TextColumn } from "../../data/dataset.ts";
+import { characterCount } from "../../data/text.ts";
 import { createMatrixBuilder, type DesignMatrix, multiply } from "../design-matrix.ts";
 import { fitLogistic } from "../logistic.ts";
 import { fitRidge } from "../ridge.ts";
@@ -92,20 +93,12 @@ function textBlockColumns(column: TextColumn, dataset: Dataset, trainRows: Uint3
     values: Float64Array.from({ length: dataset.rows }, (_, row) => scores[row * outputs + k]!),
   }));
   const lengthName = `keel/${column.name}/length`;
-  columns.push({ name: lengthName, type: "numeric", values: textLength(column.values) });
+  const lengths = Float64Array.from(column.values, characterCount);
+  columns.push({ name: lengthName, type: "numeric", values: lengths });
   return {
     block: { feature: column.name, vectorizer, scorer, columns: [...names, lengthName] },
     columns,
   };
-}
-
-/** Length in code points of each text (what the graph's character Tokenizer counts). */
-export function textLength(values: readonly string[]): Float64Array {
-  return Float64Array.from(values, (text) => {
-    let length = 0;
-    for (const _ of text) length++;
-    return length;
-  });
 }
 
 /** Ridge on the values (regression) or logistic regression on the classes, both with defaults. */
