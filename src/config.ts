@@ -4,6 +4,7 @@
 import { join, resolve } from "node:path";
 import { Cron } from "croner";
 import { BUNDLED_DATA, BUNDLED_SPEC } from "./data/bundled.ts";
+import { redactSource } from "./data/source.ts";
 
 export { BUNDLED_DATA };
 
@@ -14,10 +15,14 @@ export interface Config {
   port: number;
   /** KEEL_HOST: interface to listen on. */
   host: string;
-  /** KEEL_HOME: directory holding the SQLite database and the artifacts. */
+  /** KEEL_HOME: directory holding the SQLite database and the artifacts (with DATABASE_URL: the artifact cache). */
   home: string;
   dbPath: string;
   artifactsDir: string;
+  /** DATABASE_URL: postgres://… keeps all state in PostgreSQL, shared by every replica; unset = SQLite in KEEL_HOME. */
+  databaseUrl: string | undefined;
+  /** KEEL_ARTIFACT_URL: s3://bucket/prefix keeps ONNX files in S3-compatible storage (default: the database). */
+  artifactUrl: string | undefined;
   /** KEEL_DATA_URL: training data, a path or an http(s) URL, CSV or JSON lines. */
   dataUrl: string;
   /** KEEL_DATA_SPEC: dataset spec JSON; default `<data>.spec.json` beside a local data file. */
@@ -121,6 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
     home,
     dbPath: join(home, "keel.db"),
     artifactsDir: join(home, "artifacts"),
+    databaseUrl: databaseUrl(env, "DATABASE_URL"),
+    artifactUrl: s3Url(env, "KEEL_ARTIFACT_URL"),
     dataUrl: text(env, "KEEL_DATA_URL") ?? BUNDLED_DATA,
     dataSpec:
       text(env, "KEEL_DATA_SPEC") ?? (text(env, "KEEL_DATA_URL") ? undefined : BUNDLED_SPEC),
@@ -179,6 +186,24 @@ function params(env: Env, name: string): Record<string, number | string | boolea
             : value;
   }
   return out;
+}
+
+function databaseUrl(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(value)) {
+    throw new ConfigError(
+      `${name} must be a postgres:// URL (unset keeps the state in SQLite under KEEL_HOME), got "${redactSource(value)}"`,
+    );
+  }
+  return value;
+}
+
+function s3Url(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(value)) {
+    throw new ConfigError(`${name} must be s3://bucket or s3://bucket/prefix, got "${value}"`);
+  }
+  return value;
 }
 
 function repository(env: Env, name: string): string | undefined {

@@ -1,36 +1,22 @@
-// Wires keel together: config → store → registry + tracking → slot →
-// deployment → retrainer → app → scheduler, then brings a model into service
-// (the registry's serving alias, or a first model trained from the data).
+// Starts keel: opens the stores (SQLite, or PostgreSQL shared with other
+// replicas), joins the cluster, builds the service (service/graph.ts),
+// listens, and brings a model into service (service/start-up.ts). The
+// handle it returns stops all of it in order.
 
 import { basename, extname } from "node:path";
 import type { Config } from "./config.ts";
 import { redactSource } from "./data/source.ts";
 import { type DatasetSpec, findSpecFor, readSpec } from "./data/spec.ts";
-import { driftOptionsFromSpec } from "./drift/drift-spec.ts";
-import type { DriftStore } from "./drift/drift-store.ts";
-import { createFeedback, type Feedback } from "./drift/feedback.ts";
-import { createLiveWindow, type LiveWindow } from "./drift/live-window.ts";
-import { createDriftMonitor, type DriftMonitor } from "./drift/monitor.ts";
-import type { DriftOptions } from "./drift/report.ts";
-import { createSqliteDriftStore } from "./drift/sqlite-drift-store.ts";
-import { AppError, errorMessage } from "./errors.ts";
-import { createApp } from "./http/app.ts";
 import { createLogger, type Logger } from "./observability/log.ts";
-import { createMetrics, type Metrics } from "./observability/metrics.ts";
-import { createTraffic } from "./observability/traffic.ts";
-import { createDegradeGuard } from "./pipeline/degrade-guard.ts";
-import { createDriftResponse, type DriftResponse } from "./pipeline/drift-response.ts";
-import { createRetrainer, type Retrainer } from "./pipeline/retrain.ts";
-import { scheduledRetrain } from "./pipeline/scheduled-retrain.ts";
-import { loadTrainingData, type TrainingDataSettings } from "./pipeline/training-data.ts";
-import { createArtifactStore } from "./registry/artifacts.ts";
+import type { Retrainer } from "./pipeline/retrain.ts";
 import type { Registry } from "./registry/registry.ts";
-import { createSqliteRegistry } from "./registry/sqlite-registry.ts";
-import { type JobSpec, startScheduler } from "./scheduler/scheduler.ts";
-import { createDeployment, type Deployment } from "./serving/deployment.ts";
-import { createModelSlot, type ModelSlot } from "./serving/model-slot.ts";
-import { openStore } from "./store/sqlite.ts";
-import { createSqliteTracking } from "./tracking/sqlite-tracking.ts";
+import { buildService } from "./service/graph.ts";
+import { startLeaderDuties } from "./service/leader-duties.ts";
+import { bringModelIntoService, failOrphanedRuns } from "./service/start-up.ts";
+import { followServingAlias } from "./serving/alias-follower.ts";
+import type { Deployment } from "./serving/deployment.ts";
+import type { ModelSlot } from "./serving/model-slot.ts";
+import { openStores } from "./store/open-stores.ts";
 import type { Tracking } from "./tracking/tracking.ts";
 
 export interface Keel {
@@ -49,114 +35,18 @@ export interface Keel {
 
 export async function startKeel(config: Config, options: { logger?: Logger } = {}): Promise<Keel> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const db = openStore(config.dbPath);
-  const registry = createSqliteRegistry({
-    db,
-    artifacts: createArtifactStore(config.artifactsDir),
-  });
-  const tracking = createSqliteTracking({ db });
-  const interrupted = tracking.failInterruptedRuns(
-    "interrupted: keel stopped while the run was going on",
-  );
-  if (interrupted.length > 0) logger.warn("run.interrupted", { run_ids: interrupted });
-
+  const stores = await openStores(config);
   const spec = await datasetSpec(config);
   const modelName = config.modelName ?? spec?.name ?? nameFromSource(config.dataUrl);
-  const metrics = createMetrics();
-  const slot = createModelSlot();
-  const deployment = createDeployment({
-    registry,
-    slot,
-    modelName,
-    serveAlias: config.serveAlias,
-    metrics,
-    logger,
-  });
-  const dataSettings = {
-    dataUrl: config.dataUrl,
-    spec,
-    target: config.target,
-    timeColumn: config.timeColumn,
-  };
-  const driftStore = createSqliteDriftStore(db);
-  const { window, monitor } = startDriftMonitor({
-    config,
-    spec,
-    modelName,
-    store: driftStore,
-    registry,
-    deployment,
-    metrics,
-    logger,
-  });
-  const retrainer = createRetrainer({
-    settings: {
-      ...dataSettings,
-      algorithm: config.algorithm,
-      params: config.trainParams,
-      testFraction: config.testFraction,
-      seed: config.seed,
-      promoteTolerance: config.promoteTolerance,
-      trainTimeoutMs: config.trainTimeoutMs,
-    },
-    registry,
-    tracking,
-    deployment,
-    metrics,
-    logger,
-    onRegistered: async (version, dataset) => {
-      try {
-        await monitor.recordReference(version, dataset);
-      } catch (error) {
-        logger.error("drift.reference_failed", {
-          version: version.version,
-          error: errorMessage(error),
-        });
-      }
-    },
-  });
-  const { driftResponse, feedback } = closeTheLoop({
-    config,
-    modelName,
-    store: driftStore,
-    window,
-    registry,
-    deployment,
-    tracking,
-    retrainer,
-    metrics,
-    logger,
-  });
-  const scheduler = startScheduler(
-    scheduledJobs({
-      config,
-      dataSettings,
-      registry,
-      deployment,
-      retrainer,
-      tracking,
-      monitor,
-      driftResponse,
-      logger,
-    }),
-    logger,
-  );
-  const app = createApp({
-    config,
-    registry,
-    tracking,
-    slot,
-    deployment,
-    retrainer,
-    metrics,
-    logger,
-    window,
-    monitor,
-    driftResponse,
-    feedback,
-    scheduler,
-    traffic: createTraffic(),
-  });
+  const cluster = await stores.joinCluster({ modelName, logger });
+  await failOrphanedRuns({ stores, cluster, logger });
+
+  const service = buildService({ config, stores, cluster, spec, modelName, logger });
+  const { app, slot, deployment, retrainer } = service;
+  const startUp = { stores, cluster, deployment, retrainer, logger };
+  const duties = startLeaderDuties({ ...startUp, slot });
+  const follower = followServingAlias({ cluster, deployment, logger });
+
   app.listen({
     port: config.port,
     hostname: config.host,
@@ -174,9 +64,12 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     model: modelName,
     alias: config.serveAlias,
     home: config.home,
+    store: stores.where,
+    replica: cluster.replicaId,
+    leader: cluster.isLeader(),
   });
 
-  await bringModelIntoService({ registry, deployment, retrainer, logger });
+  await bringModelIntoService(startUp);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -188,16 +81,19 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
       await Promise.race([
         (async () => {
           await app.stop();
-          scheduler.stop();
+          service.scheduler.stop();
+          duties.stop();
+          follower.stop();
           await retrainer.stop("interrupted: keel was shut down during the run");
-          window.stop();
+          await service.window.stop();
           await slot.close();
         })(),
         deadline,
       ]);
+      await cluster.leave();
+      await stores.close();
       logger.info("keel.stopped");
       logger.flush();
-      db.close();
     })();
     return stopping;
   };
@@ -206,186 +102,14 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
     url,
     port: server.port ?? config.port,
     modelName,
-    registry,
-    tracking,
+    registry: stores.registry,
+    tracking: stores.tracking,
     slot,
     deployment,
     retrainer,
     logger,
     stop,
   };
-}
-
-async function bringModelIntoService(deps: {
-  registry: Registry;
-  deployment: Deployment;
-  retrainer: Retrainer;
-  logger: Logger;
-}) {
-  const { registry, deployment, retrainer, logger } = deps;
-  const { modelName, serveAlias } = deployment;
-  if (registry.findVersionByAlias(modelName, serveAlias)) {
-    try {
-      const version = await deployment.reload("startup");
-      logger.info("model.loaded", {
-        model: modelName,
-        version: version.version,
-        alias: serveAlias,
-      });
-    } catch (error) {
-      logger.error("model.load_failed", {
-        model: modelName,
-        alias: serveAlias,
-        error: errorMessage(error),
-        hint: `point ${serveAlias} at a working version with PUT /models/${modelName}/aliases/${serveAlias}`,
-      });
-    }
-    return;
-  }
-  const hasVersions = registry
-    .searchModels()
-    .some((m) => m.name === modelName && m.latestVersion !== null);
-  if (hasVersions) {
-    logger.warn("model.no_alias", {
-      model: modelName,
-      alias: serveAlias,
-      hint: `PUT /models/${modelName}/aliases/${serveAlias} {"version": N} to serve a version`,
-    });
-    return;
-  }
-  const { runId } = retrainer.trigger("bootstrap");
-  logger.info("model.bootstrap", { model: modelName, run_id: runId });
-}
-
-/** The live window and the drift monitor; the reference follows the version in service. */
-function startDriftMonitor(deps: {
-  config: Config;
-  spec: DatasetSpec | undefined;
-  modelName: string;
-  store: DriftStore;
-  registry: Registry;
-  deployment: Deployment;
-  metrics: Metrics;
-  logger: Logger;
-}): { window: LiveWindow; monitor: DriftMonitor } {
-  const { config, store, metrics, logger } = deps;
-  const window = createLiveWindow({
-    store,
-    settings: {
-      modelName: deps.modelName,
-      maxRows: config.drift.windowRows,
-      maxAgeMs: config.drift.windowMaxAgeMs,
-      maxRowsPerSecond: config.drift.captureRowsPerSecond,
-    },
-    metrics,
-    logger,
-  });
-  const monitor = createDriftMonitor({
-    store,
-    registry: deps.registry,
-    deployment: deps.deployment,
-    window,
-    settings: {
-      minRows: config.drift.minRows,
-      windowRows: config.drift.windowRows,
-      options: driftOptions(deps.spec, config),
-    },
-    metrics,
-    logger,
-  });
-  deps.deployment.onServe((version) => monitor.follow(version));
-  return { window, monitor };
-}
-
-/** What drift and ground truth set off: retrains on drift, and rollback when live quality degrades. */
-function closeTheLoop(deps: {
-  config: Config;
-  modelName: string;
-  store: DriftStore;
-  window: LiveWindow;
-  registry: Registry;
-  deployment: Deployment;
-  tracking: Tracking;
-  retrainer: Retrainer;
-  metrics: Metrics;
-  logger: Logger;
-}): { driftResponse: DriftResponse; feedback: Feedback } {
-  const { config, registry, deployment, tracking, metrics, logger } = deps;
-  const driftResponse = createDriftResponse({
-    retrainer: deps.retrainer,
-    tracking,
-    settings: config.drift,
-    logger,
-  });
-  const guard = createDegradeGuard({
-    registry,
-    deployment,
-    tracking,
-    settings: { margin: config.drift.rollbackMargin, minLabels: config.drift.rollbackMinLabels },
-    metrics,
-    logger,
-  });
-  const feedback = createFeedback({
-    store: deps.store,
-    window: deps.window,
-    registry,
-    modelName: deps.modelName,
-    serveAlias: config.serveAlias,
-    metrics,
-    onQuality: (quality) => {
-      if (config.drift.rollbackOnDegrade) void guard.review(quality.versions);
-    },
-  });
-  return { driftResponse, feedback };
-}
-
-/** The retrain job (under KEEL_RETRAIN_POLICY) and the drift check job, when their crons are set. */
-function scheduledJobs(deps: {
-  config: Config;
-  dataSettings: TrainingDataSettings;
-  registry: Registry;
-  deployment: Deployment;
-  retrainer: Retrainer;
-  tracking: Tracking;
-  monitor: DriftMonitor;
-  driftResponse: DriftResponse;
-  logger: Logger;
-}): JobSpec[] {
-  const { config, registry, deployment, monitor, logger } = deps;
-  const jobs: JobSpec[] = [];
-  if (config.retrainCron) {
-    const run = scheduledRetrain({
-      policy: config.drift.retrainPolicy,
-      retrainer: deps.retrainer,
-      tracking: deps.tracking,
-      fetchData: async () => {
-        const champion = registry.findVersionByAlias(deployment.modelName, deployment.serveAlias);
-        return (await loadTrainingData(deps.dataSettings, champion)).dataset;
-      },
-      compare: (dataset) => monitor.compareDataset(dataset),
-      logger,
-    });
-    jobs.push({ name: "retrain", cron: config.retrainCron, run });
-  }
-  if (config.drift.cron) {
-    const run = () => {
-      try {
-        const { stored, report } = monitor.check("schedule");
-        deps.driftResponse.respond(report, stored.id);
-      } catch (error) {
-        if (!(error instanceof AppError && error.status === 409)) throw error;
-        logger.info("drift.check_skipped", { reason: error.message });
-      }
-    };
-    jobs.push({ name: "drift-check", cron: config.drift.cron, run });
-  }
-  return jobs;
-}
-
-/** KEEL_DRIFT_SHARE wins over the spec's `drift.share_threshold`; per-column choices come from the spec. */
-function driftOptions(spec: DatasetSpec | undefined, config: Config): DriftOptions {
-  const fromSpec = driftOptionsFromSpec(spec?.drift, config.dataSpec ?? config.dataUrl);
-  return { ...fromSpec, shareThreshold: config.drift.shareThreshold ?? fromSpec.shareThreshold };
 }
 
 async function datasetSpec(config: Config): Promise<DatasetSpec | undefined> {

@@ -1,6 +1,6 @@
 // The options every registry and run command shares: where the state is
-// (--home / KEEL_HOME, the default) or which service to ask (--url, with
-// --token / KEEL_ADMIN_TOKEN for moves), and --json.
+// (--home / KEEL_HOME, the default, or DATABASE_URL) or which service to ask
+// (--url, with --token / KEEL_ADMIN_TOKEN for moves), and --json.
 
 import { resolve } from "node:path";
 import { UsageError } from "./errors.ts";
@@ -14,13 +14,18 @@ export const CONNECTION_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-export const CONNECTION_HELP = `  --home DIR     the state directory (default KEEL_HOME, else ./.keel)
+export const CONNECTION_HELP = `  --home DIR     the state directory (default KEEL_HOME, else ./.keel); with DATABASE_URL
+                 set, the state is read from (and moves are written to) that database
   --url URL      ask a running keel instead (e.g. https://keel.onrender.com)
   --token T      admin token for --url moves (default KEEL_ADMIN_TOKEN)
   --json         print JSON instead of a table
 `;
 
-export function openClient(values: { url?: string; token?: string; home?: string }): KeelClient {
+export async function openClient(values: {
+  url?: string;
+  token?: string;
+  home?: string;
+}): Promise<KeelClient> {
   if (values.url) return openRemoteClient(values.url, values.token ?? process.env.KEEL_ADMIN_TOKEN);
   return openLocalClient(resolve(values.home ?? process.env.KEEL_HOME ?? ".keel"));
 }

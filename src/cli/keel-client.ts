@@ -1,17 +1,15 @@
-// What the registry and run commands talk to: the local state directory
-// (SQLite + artifacts under KEEL_HOME) or, with --url, a running service over
-// HTTP. Both answer with the service's JSON shapes (src/http/views.ts), so a
-// command prints the same thing either way.
+// What the registry and run commands talk to: keel's stores directly (SQLite
+// under KEEL_HOME, or PostgreSQL with DATABASE_URL) or, with --url, a running
+// service over HTTP. Both answer with the service's JSON shapes
+// (src/http/views.ts), so a command prints the same thing either way.
 
-import type { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { AppError } from "../errors.ts";
 import { aliasEventView, modelView, runView, versionView } from "../http/views.ts";
-import { createArtifactStore } from "../registry/artifacts.ts";
-import { createSqliteRegistry } from "../registry/sqlite-registry.ts";
-import { openStore } from "../store/sqlite.ts";
-import { createSqliteTracking } from "../tracking/sqlite-tracking.ts";
+import { silentLogger } from "../observability/log.ts";
+import { moveAlias } from "../pipeline/move-alias.ts";
+import { openStores } from "../store/open-stores.ts";
+import { sqlitePath } from "../store/sqlite-stores.ts";
 import type { RunQuery } from "../tracking/tracking.ts";
 import { ServiceError, UsageError } from "./errors.ts";
 
@@ -32,46 +30,63 @@ export interface KeelClient {
   setAlias(name: string, alias: string, version: number, reason: string): Promise<AliasEventJson>;
   runs(query: RunQuery): Promise<RunJson[]>;
   run(id: string): Promise<RunJson>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function openLocalClient(home: string): KeelClient {
-  const dbPath = join(home, "keel.db");
-  if (!existsSync(dbPath))
+/** The state keel keeps for KEEL_HOME — or, with DATABASE_URL set, in that database (as the service does). */
+export async function openLocalClient(
+  home: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<KeelClient> {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (!databaseUrl && !existsSync(sqlitePath(home)))
     throw new UsageError(
-      `No keel state in ${home} (no keel.db): set KEEL_HOME or --home, or use --url`,
+      `No keel state in ${home} (no keel.db): set KEEL_HOME or --home, DATABASE_URL, or use --url`,
     );
-  const db: Database = openStore(dbPath);
-  const registry = createSqliteRegistry({
-    db,
-    artifacts: createArtifactStore(join(home, "artifacts")),
+  const stores = await openStores({
+    home,
+    databaseUrl,
+    artifactUrl: env.KEEL_ARTIFACT_URL?.trim() || undefined,
   });
-  const tracking = createSqliteTracking({ db });
-  const local = async <T>(work: () => T): Promise<T> => {
+  const { registry, tracking } = stores;
+  const serveAlias = env.KEEL_SERVE_ALIAS?.trim() || "prod";
+  const local = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (error instanceof AppError) throw new ServiceError(error.message);
       throw error;
     }
   };
   return {
-    where: home,
-    models: () => local(() => registry.searchModels().map(modelView)),
-    versions: (name) => local(() => registry.searchVersions(name).map(versionView)),
-    version: (name, version) => local(() => versionView(registry.getVersion(name, version))),
+    where: stores.where,
+    models: () => local(async () => (await registry.searchModels()).map(modelView)),
+    versions: (name) => local(async () => (await registry.searchVersions(name)).map(versionView)),
+    version: (name, version) =>
+      local(async () => versionView(await registry.getVersion(name, version))),
     alias: (name, alias) =>
-      local(() => ({
-        ...versionView(registry.getVersionByAlias(name, alias)),
-        history: registry.aliasHistory(name, alias).map(aliasEventView),
+      local(async () => ({
+        ...versionView(await registry.getVersionByAlias(name, alias)),
+        history: (await registry.aliasHistory(name, alias)).map(aliasEventView),
       })),
+    // The same move the service makes: audited, the drift reference follows, replicas are told.
     setAlias: (name, alias, version, reason) =>
-      local(() =>
-        aliasEventView(registry.setAlias(name, alias, version, { actor: "cli", reason })),
+      local(async () =>
+        aliasEventView(
+          await stores.transaction((tx) =>
+            moveAlias(
+              tx,
+              { name, alias, version, actor: "cli", reason },
+              { serveAlias, logger: silentLogger },
+            ),
+          ),
+        ),
       ),
-    runs: (query) => local(() => tracking.searchRuns(query).map((run) => runView(run))),
-    run: (id) => local(() => runView(tracking.getRun(id), tracking.metricHistory(id))),
-    close: () => db.close(),
+    runs: (query) =>
+      local(async () => (await tracking.searchRuns(query)).map((run) => runView(run))),
+    run: (id) =>
+      local(async () => runView(await tracking.getRun(id), await tracking.metricHistory(id))),
+    close: () => stores.close(),
   };
 }
 
@@ -129,6 +144,6 @@ export function openRemoteClient(url: string, token: string | undefined): KeelCl
       }),
     runs: async (q) => (await call<{ runs: RunJson[] }>("GET", `/runs?${query(q)}`)).runs,
     run: (id) => call("GET", `/runs/${encodeURIComponent(id)}`),
-    close: () => {},
+    close: async () => {},
   };
 }

@@ -28,7 +28,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [action, name, version] = positionals;
-  const client = openClient(values);
+  const client = await openClient(values);
   try {
     if (action === undefined || action === "list") {
       const models = await client.models();
@@ -62,7 +62,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       );
     return 0;
   } finally {
-    client.close();
+    await client.close();
   }
 }
 

@@ -11,9 +11,10 @@ export const PROMOTE_HELP = `keel promote: point an alias (default prod) at a ve
 Usage:
   keel promote NAME VERSION [--alias prod] [--reason TEXT]
 
-With --url the running service loads the version and swaps at once. Locally the
-alias moves in the database; a running service picks it up on
-POST /reload-model or at its next start.
+With --url the running service loads the version and swaps at once. Without it
+the alias moves in the database (KEEL_HOME's, or DATABASE_URL's): services on
+PostgreSQL are told at once and swap within seconds; a service on SQLite picks
+the move up within 30 s (its alias poll), or at once on POST /reload-model.
 
 Options:
   --alias A      the alias to move (default prod)
@@ -37,7 +38,7 @@ export async function promoteCommand(argv: string[]): Promise<number> {
   }
   const [name, version] = positionals;
   if (!name || !version) throw new UsageError("expected keel promote NAME VERSION");
-  const client = openClient(values);
+  const client = await openClient(values);
   try {
     const event = await client.setAlias(
       name,
@@ -52,6 +53,6 @@ export async function promoteCommand(argv: string[]): Promise<number> {
       );
     return 0;
   } finally {
-    client.close();
+    await client.close();
   }
 }

@@ -28,7 +28,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
     process.stdout.write(ROLLBACK_HELP);
     return 0;
   }
-  const client = openClient(values);
+  const client = await openClient(values);
   try {
     const name = await modelNameOf(client, positionals[0]);
     const { history, version } = await client.alias(name, values.alias);
@@ -48,6 +48,6 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
     else process.stdout.write(`${name}: ${values.alias} ${version} → ${previous}\n`);
     return 0;
   } finally {
-    client.close();
+    await client.close();
   }
 }

@@ -35,7 +35,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [action, id] = positionals;
-  const client = openClient(values);
+  const client = await openClient(values);
   try {
     if (action === "show") {
       if (!id) throw new UsageError("expected keel runs show ID");
@@ -66,7 +66,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
       );
     return 0;
   } finally {
-    client.close();
+    await client.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // The drift monitor's durable state and the narrow interface its stores
-// implement: the live window of captured predictions, reference profiles per
-// model version (and which one is active), and the history of drift reports.
+// implement (SQLite and PostgreSQL, one contract): the live window of captured
+// predictions from every replica, reference profiles per model version (and
+// which one is active), and the history of drift reports.
 
 export type LabelValue = string | number;
 
@@ -50,21 +51,22 @@ export interface StoredReport {
 }
 
 export interface DriftStore {
-  appendLiveRows(rows: LiveRow[]): void;
+  /** Adds captured rows; a prediction id already in the window is kept as it was. */
+  appendLiveRows(rows: LiveRow[]): Promise<void>;
   /** Drops rows older than `minAt` and all but the newest `maxRows`; returns how many went. */
-  pruneLiveRows(modelName: string, limits: { maxRows: number; minAt: number }): number;
-  countLiveRows(modelName: string, sinceAt?: number): number;
+  pruneLiveRows(modelName: string, limits: { maxRows: number; minAt: number }): Promise<number>;
+  countLiveRows(modelName: string, sinceAt?: number): Promise<number>;
   /** The newest `limit` rows answered at or after `sinceAt`, oldest first. */
-  liveRows(modelName: string, options: { sinceAt: number; limit: number }): LiveRow[];
-  findLiveRow(predictionId: string): LiveRow | undefined;
+  liveRows(modelName: string, options: { sinceAt: number; limit: number }): Promise<LiveRow[]>;
+  findLiveRow(predictionId: string): Promise<LiveRow | undefined>;
   /** Joins ground truth to a captured prediction; undefined when the id is not in the window. */
-  setLabel(predictionId: string, label: LabelValue, at: number): LiveRow | undefined;
-  labelledRows(modelName: string): LabelledRow[];
-  saveReference(input: Omit<ReferenceRecord, "id" | "createdAt">): ReferenceRecord;
-  referenceForVersion(modelName: string, version: number): ReferenceRecord | undefined;
-  activeReference(modelName: string): ActiveReference | undefined;
-  activateReference(modelName: string, referenceId: number, at: number): void;
-  saveReport(input: Omit<StoredReport, "id" | "createdAt">): StoredReport;
-  latestReport(modelName: string): StoredReport | undefined;
-  reports(modelName: string, limit: number): StoredReport[];
+  setLabel(predictionId: string, label: LabelValue, at: number): Promise<LiveRow | undefined>;
+  labelledRows(modelName: string): Promise<LabelledRow[]>;
+  saveReference(input: Omit<ReferenceRecord, "id" | "createdAt">): Promise<ReferenceRecord>;
+  referenceForVersion(modelName: string, version: number): Promise<ReferenceRecord | undefined>;
+  activeReference(modelName: string): Promise<ActiveReference | undefined>;
+  activateReference(modelName: string, referenceId: number, at: number): Promise<void>;
+  saveReport(input: Omit<StoredReport, "id" | "createdAt">): Promise<StoredReport>;
+  latestReport(modelName: string): Promise<StoredReport | undefined>;
+  reports(modelName: string, limit: number): Promise<StoredReport[]>;
 }

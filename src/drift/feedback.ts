@@ -1,8 +1,11 @@
 // Ground truth for logged predictions: /feedback joins a label to a captured
 // prediction, and live quality per version is recomputed from the window's
-// labelled rows (throttled, off the feedback request's answer).
+// labelled rows (throttled, off the feedback request's answer). The label may
+// reach another replica than the prediction did: that replica waits a moment
+// for the predicting one to write its buffer before it answers 404.
 
-import { invalidInput, notFound } from "../errors.ts";
+import { errorMessage, invalidInput, notFound } from "../errors.ts";
+import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelVersion, Registry } from "../registry/registry.ts";
 import type { DriftStore, LabelValue } from "./drift-store.ts";
@@ -24,8 +27,8 @@ export interface LiveQuality {
 }
 
 export interface Feedback {
-  record(predictionId: string, label: unknown): FeedbackReceipt;
-  quality(): LiveQuality;
+  record(predictionId: string, label: unknown): Promise<FeedbackReceipt>;
+  quality(): Promise<LiveQuality>;
 }
 
 const REFRESH_EVERY_MS = 1000;
@@ -37,15 +40,18 @@ export function createFeedback(deps: {
   modelName: string;
   serveAlias: string;
   metrics: Metrics;
+  /** How long a label waits for its prediction to be written by another replica (0: one process). */
+  otherReplicasWaitMs?: number;
   /** Called with fresh live quality after labels arrived (at most once a second). */
   onQuality?: (quality: LiveQuality) => void;
+  logger: Logger;
 }): Feedback {
-  const { store, window, registry, modelName, metrics } = deps;
+  const { store, window, registry, modelName, metrics, logger } = deps;
   let refreshPending = false;
 
-  const quality = (): LiveQuality => {
-    const served = registry.findVersionByAlias(modelName, deps.serveAlias);
-    const rows = store.labelledRows(modelName);
+  const quality = async (): Promise<LiveQuality> => {
+    const served = await registry.findVersionByAlias(modelName, deps.serveAlias);
+    const rows = await store.labelledRows(modelName);
     const task = served?.signature.task ?? "classification";
     return {
       model: { name: modelName, version: served?.version ?? null },
@@ -55,9 +61,9 @@ export function createFeedback(deps: {
     };
   };
 
-  const publish = () => {
+  const publish = async () => {
     refreshPending = false;
-    const current = quality();
+    const current = await quality();
     metrics.liveQuality.reset();
     for (const v of current.versions) {
       for (const [metric, value] of Object.entries(v.metrics)) {
@@ -67,18 +73,26 @@ export function createFeedback(deps: {
     deps.onQuality?.(current);
   };
 
+  const schedulePublish = () => {
+    if (refreshPending) return;
+    refreshPending = true;
+    setTimeout(() => {
+      publish().catch((error) => {
+        logger.warn("quality.refresh_failed", { error: errorMessage(error) });
+      });
+    }, REFRESH_EVERY_MS).unref();
+  };
+
   return {
-    record(predictionId, label) {
-      window.flush();
-      const row = findRow(predictionId);
-      const version = registry.getVersion(modelName, row.version);
+    async record(predictionId, label) {
+      // A prediction answered here may still sit in this replica's buffer.
+      await window.flush();
+      const row = await findRow(predictionId);
+      const version = await registry.getVersion(modelName, row.version);
       const value = checkLabel(label, version);
-      store.setLabel(predictionId, value, Date.now());
+      await store.setLabel(predictionId, value, Date.now());
       metrics.feedback.inc({ outcome: "joined" });
-      if (!refreshPending) {
-        refreshPending = true;
-        setTimeout(publish, REFRESH_EVERY_MS).unref();
-      }
+      schedulePublish();
       return {
         prediction_id: predictionId,
         model: { name: modelName, version: row.version },
@@ -89,8 +103,13 @@ export function createFeedback(deps: {
     quality,
   };
 
-  function findRow(predictionId: string) {
-    const row = store.findLiveRow(predictionId);
+  async function findRow(predictionId: string) {
+    const deadline = Date.now() + (deps.otherReplicasWaitMs ?? 0);
+    let row = await store.findLiveRow(predictionId);
+    while (!row && Date.now() < deadline) {
+      await Bun.sleep(50);
+      row = await store.findLiveRow(predictionId);
+    }
     if (!row) {
       metrics.feedback.inc({ outcome: "unknown_prediction" });
       throw notFound(

@@ -1,8 +1,10 @@
 // Captures every answered prediction into the live window without touching the
 // request path: `capture` only appends to an in-memory buffer; a timer writes
-// the buffer to SQLite in one transaction and prunes the window by rows and
-// age, so the window really slides. Under heavy traffic rows are sampled to a
-// budget per second, so capture cost stays flat however hard /predict is hit.
+// the buffer to the store in one transaction (every replica writes into the
+// same window) and the leader prunes the window by rows and age, so it really
+// slides. Under heavy traffic rows are sampled to a budget per second, so
+// capture cost stays flat however hard /predict is hit. A write that fails
+// (the database is away) keeps its rows buffered for the next one.
 
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
@@ -24,6 +26,9 @@ export interface LiveWindowSettings {
   pruneEveryMs?: number;
 }
 
+/** Written out every this often: small batches keep each write short, and feedback finds its row soon. */
+export const FLUSH_EVERY_MS = 250;
+
 export interface LiveWindow {
   /** Hot path: remembers one answered request's rows; never blocks, never throws. */
   capture(
@@ -32,13 +37,13 @@ export interface LiveWindow {
     predictions: readonly Prediction[],
     ids: readonly string[],
   ): void;
-  /** Writes buffered rows out now (before a feedback join). */
-  flush(): void;
+  /** Resolves once every row captured before the call is written (before a feedback join). */
+  flush(): Promise<void>;
   /** Writes buffered rows out and prunes the window to its limits (before a check). */
-  settle(): void;
-  /** Rows in the window (as of the last flush). */
+  settle(): Promise<void>;
+  /** Rows in the window (as of the last write or recount). */
   size(): number;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function createLiveWindow(deps: {
@@ -46,15 +51,19 @@ export function createLiveWindow(deps: {
   settings: LiveWindowSettings;
   metrics: Metrics;
   logger: Logger;
+  /** Whether this replica prunes the shared window (the leader does; the others only recount). */
+  prunes?: () => boolean;
   now?: () => number;
   random?: () => number;
 }): LiveWindow {
   const { store, settings, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
+  const prunes = deps.prunes ?? (() => true);
   let buffer: LiveRow[] = [];
-  let size = store.countLiveRows(settings.modelName);
-  metrics.driftWindowRows.set(size);
+  let size = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailing = false;
 
   // Sampling: the share of rows kept this second follows last second's arrival rate.
   let second = 0;
@@ -72,33 +81,60 @@ export function createLiveWindow(deps: {
     return keepShare >= 1 || random() < keepShare;
   };
 
-  const prune = () => {
+  const trimToWindow = () => {
+    // A burst larger than the window itself is trimmed here rather than written and pruned.
+    if (buffer.length > settings.maxRows) buffer = buffer.slice(buffer.length - settings.maxRows);
+  };
+
+  const prune = async () => {
     try {
-      store.pruneLiveRows(settings.modelName, {
-        maxRows: settings.maxRows,
-        minAt: now() - settings.maxAgeMs,
-      });
-      size = store.countLiveRows(settings.modelName);
+      if (prunes()) {
+        await store.pruneLiveRows(settings.modelName, {
+          maxRows: settings.maxRows,
+          minAt: now() - settings.maxAgeMs,
+        });
+      }
+      size = await store.countLiveRows(settings.modelName);
       metrics.driftWindowRows.set(size);
     } catch (error) {
       logger.error("drift.window_prune_failed", { error: errorMessage(error) });
     }
   };
-  const flush = () => {
+
+  const write = async () => {
     if (buffer.length === 0) return;
     const rows = buffer;
     buffer = [];
     try {
-      store.appendLiveRows(rows);
+      await store.appendLiveRows(rows);
       size += rows.length;
+      if (writeFailing) logger.info("drift.window_write_recovered", { rows: rows.length });
+      writeFailing = false;
     } catch (error) {
-      logger.error("drift.window_write_failed", { rows: rows.length, error: errorMessage(error) });
+      buffer = rows.concat(buffer);
+      trimToWindow();
+      if (!writeFailing) {
+        logger.error("drift.window_write_failed", {
+          rows: rows.length,
+          error: errorMessage(error),
+          hint: "rows stay buffered (up to KEEL_WINDOW_ROWS) and are written when the store answers",
+        });
+      }
+      writeFailing = true;
+      return;
     }
     // Between prunes the window may run over its size by what arrives meanwhile.
-    if (size > settings.maxRows * 1.1) prune();
+    if (size > settings.maxRows * 1.1) await prune();
     else metrics.driftWindowRows.set(size);
   };
-  const flushTimer = setInterval(flush, settings.flushEveryMs ?? 250);
+
+  // Writes queue behind each other, so a flush waits for one already under way.
+  const flush = () => {
+    writing = writing.then(write);
+    return writing;
+  };
+  void prune();
+  const flushTimer = setInterval(flush, settings.flushEveryMs ?? FLUSH_EVERY_MS);
   const pruneTimer = setInterval(prune, settings.pruneEveryMs ?? 5000);
   flushTimer.unref();
   pruneTimer.unref();
@@ -117,20 +153,19 @@ export function createLiveWindow(deps: {
           prediction: predictions[i]!.prediction,
         });
       }
-      // A burst larger than the window itself is trimmed here rather than written and pruned.
-      if (buffer.length > settings.maxRows) buffer = buffer.slice(buffer.length - settings.maxRows);
+      trimToWindow();
     },
     flush,
-    settle() {
-      flush();
-      prune();
+    async settle() {
+      await flush();
+      await prune();
     },
     size: () => size,
-    stop() {
+    async stop() {
       clearInterval(flushTimer);
       clearInterval(pruneTimer);
-      flush();
-      prune();
+      await flush();
+      await prune();
     },
   };
 }

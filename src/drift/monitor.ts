@@ -1,21 +1,20 @@
-// The drift monitor: keeps one reference profile active per model (the served
-// version's training data, or an uploaded one), compares the live window
-// captured since that reference went live against it, stores every report and
-// exports the verdict as metrics. The window is compared only from the moment
+// The drift monitor: compares the live window captured since the active
+// reference went live (the served version's training data, see
+// follow-serving.ts, or an uploaded one) against that reference, stores every
+// report and exports the verdict as metrics. The window is compared only from the moment
 // its reference became active, so after a promotion the next check measures
 // the new version's traffic against the new version's data — never against the
 // old reference that would keep shouting "drift".
 
-import type { Dataset, FeatureColumn } from "../data/dataset.ts";
-import { datasetRows } from "../data/rows.ts";
+import type { Dataset } from "../data/dataset.ts";
 import { conflict, invalidData } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSignature } from "../registry/model-format.ts";
-import type { ModelVersion, Registry } from "../registry/registry.ts";
+import type { ModelVersion } from "../registry/registry.ts";
 import type { Deployment } from "../serving/deployment.ts";
-import { validateRows } from "../serving/validate-rows.ts";
-import type { DriftStore, ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
+import type { Stores } from "../store/stores.ts";
+import type { ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
 import { type ColumnShape, columnOf, columnsFromRows } from "./live-columns.ts";
 import type { LiveWindow } from "./live-window.ts";
 import {
@@ -25,6 +24,7 @@ import {
   type ReferenceProfile,
 } from "./profile.ts";
 import { computeDriftReport, type DriftOptions, type DriftReport } from "./report.ts";
+import { predictionShape } from "./training-reference.ts";
 
 export interface DriftMonitorSettings {
   minRows: number;
@@ -33,32 +33,29 @@ export interface DriftMonitorSettings {
 }
 
 export interface DriftMonitor {
-  /** Builds and stores the reference profile of a freshly trained version from its data. */
-  recordReference(version: ModelVersion, dataset: Dataset): Promise<ReferenceRecord>;
-  /** The served version changed: its training reference (if it has one) becomes active. */
-  follow(version: ModelVersion): void;
   /** Replaces the active reference with one built from user-supplied rows with these columns. */
-  replaceReference(rows: Record<string, unknown>[], columns: readonly string[]): ReferenceRecord;
-  /** Compares the live window with the active reference and stores the report. */
-  check(trigger: ReportTrigger): { stored: StoredReport; report: DriftReport };
+  replaceReference(
+    rows: Record<string, unknown>[],
+    columns: readonly string[],
+  ): Promise<ReferenceRecord>;
+  /** Compares the live window (of every replica) with the active reference and stores the report. */
+  check(trigger: ReportTrigger): Promise<{ stored: StoredReport; report: DriftReport }>;
   /** Compares a dataset (e.g. freshly fetched training data) with the active reference. */
-  compareDataset(dataset: Dataset): DriftReport;
-  latest(): StoredReport | undefined;
-  history(limit: number): StoredReport[];
+  compareDataset(dataset: Dataset): Promise<DriftReport>;
+  latest(): Promise<StoredReport | undefined>;
+  history(limit: number): Promise<StoredReport[]>;
 }
 
-const PREDICTION_CHUNK = 5000;
-
 export function createDriftMonitor(deps: {
-  store: DriftStore;
-  registry: Registry;
+  stores: Pick<Stores, "drift" | "registry" | "transaction">;
   deployment: Deployment;
   window: LiveWindow;
   settings: DriftMonitorSettings;
   metrics: Metrics;
   logger: Logger;
 }): DriftMonitor {
-  const { store, registry, deployment, window, settings, metrics, logger } = deps;
+  const { stores, deployment, window, settings, metrics, logger } = deps;
+  const store = stores.drift;
   const { modelName } = deployment;
   let cached: { id: number; profile: ReferenceProfile } | undefined;
 
@@ -69,16 +66,16 @@ export function createDriftMonitor(deps: {
     return cached.profile;
   };
 
-  const servedVersion = (): ModelVersion => {
-    const version = registry.findVersionByAlias(modelName, deployment.serveAlias);
+  const servedVersion = async (): Promise<ModelVersion> => {
+    const version = await stores.registry.findVersionByAlias(modelName, deployment.serveAlias);
     if (!version) {
       throw conflict(`No version of ${modelName} is served yet (alias ${deployment.serveAlias})`);
     }
     return version;
   };
 
-  const activeReference = () => {
-    const active = store.activeReference(modelName);
+  const activeReference = async () => {
+    const active = await store.activeReference(modelName);
     if (!active) {
       throw conflict(
         `No drift reference for ${modelName} yet: it is built when a version is trained by keel; ` +
@@ -87,19 +84,6 @@ export function createDriftMonitor(deps: {
     }
     return active;
   };
-
-  const save = (
-    version: number | null,
-    source: ReferenceRecord["source"],
-    profile: ReferenceProfile,
-  ) =>
-    store.saveReference({
-      modelName,
-      version,
-      source,
-      rows: profile.rows,
-      profile: encodeProfile(profile),
-    });
 
   const exportVerdict = (report: DriftReport, outcome: string) => {
     metrics.featureDriftScore.reset();
@@ -114,37 +98,8 @@ export function createDriftMonitor(deps: {
   };
 
   return {
-    async recordReference(version, dataset) {
-      const prediction = await predictionColumn(deployment, version, dataset);
-      const profile = buildReferenceProfile({ features: dataset.features, prediction });
-      const record = save(version.version, "training", profile);
-      logger.info("drift.reference_built", {
-        model: modelName,
-        version: version.version,
-        rows: profile.rows,
-      });
-      return record;
-    },
-    follow(version) {
-      const active = store.activeReference(modelName);
-      if (active?.source === "training" && active.version === version.version) return;
-      const reference = store.referenceForVersion(modelName, version.version);
-      if (!reference) {
-        if (active) {
-          logger.warn("drift.reference_kept", {
-            model: modelName,
-            version: version.version,
-            reference_version: active.version,
-            hint: "this version has no training reference; PUT /drift/reference to replace it",
-          });
-        }
-        return;
-      }
-      store.activateReference(modelName, reference.id, Date.now());
-      logger.info("drift.reference_moved", { model: modelName, version: version.version });
-    },
-    replaceReference(rows, columns) {
-      const version = servedVersion();
+    async replaceReference(rows, columns) {
+      const version = await servedVersion();
       const missing = version.signature.features.filter((f) => !columns.includes(f.name));
       if (missing.length > 0) {
         throw invalidData(
@@ -155,16 +110,25 @@ export function createDriftMonitor(deps: {
       const profile = buildReferenceProfile({
         features: columnsFromRows(rows, shapesOf(version.signature)),
       });
-      const record = save(version.version, "upload", profile);
-      store.activateReference(modelName, record.id, Date.now());
+      const record = await stores.transaction(async (tx) => {
+        const saved = await tx.drift.saveReference({
+          modelName,
+          version: version.version,
+          source: "upload",
+          rows: profile.rows,
+          profile: encodeProfile(profile),
+        });
+        await tx.drift.activateReference(modelName, saved.id, Date.now());
+        return saved;
+      });
       logger.info("drift.reference_uploaded", { model: modelName, rows: profile.rows });
       return record;
     },
-    check(trigger) {
-      window.settle();
-      const version = servedVersion();
-      const reference = activeReference();
-      const rows = store.liveRows(modelName, {
+    async check(trigger) {
+      await window.settle();
+      const version = await servedVersion();
+      const reference = await activeReference();
+      const rows = await store.liveRows(modelName, {
         sinceAt: reference.activatedAt,
         limit: settings.windowRows,
       });
@@ -179,12 +143,12 @@ export function createDriftMonitor(deps: {
       const features = columnsFromRows(inputs, shapesOf(version.signature));
       const prediction = profile.prediction
         ? columnOf(
-            predictionShape(version.signature),
+            predictionShape(version.signature.task),
             rows.map((r) => r.prediction),
           )
         : undefined;
       const report = computeDriftReport(profile, { features, prediction }, settings.options);
-      const stored = store.saveReport({
+      const stored = await store.saveReport({
         modelName,
         version: version.version,
         referenceId: reference.id,
@@ -208,8 +172,8 @@ export function createDriftMonitor(deps: {
       });
       return { stored, report };
     },
-    compareDataset(dataset) {
-      const reference = activeReference();
+    async compareDataset(dataset) {
+      const reference = await activeReference();
       return computeDriftReport(
         profileOf(reference),
         { features: dataset.features },
@@ -234,10 +198,6 @@ function shapesOf(signature: ModelSignature): ColumnShape[] {
   );
 }
 
-function predictionShape(signature: ModelSignature): ColumnShape {
-  return { name: "prediction", type: signature.task === "regression" ? "numeric" : "categorical" };
-}
-
 function referenceView(reference: ReferenceRecord) {
   return {
     id: reference.id,
@@ -246,25 +206,4 @@ function referenceView(reference: ReferenceRecord) {
     rows: reference.rows,
     created_at: reference.createdAt,
   };
-}
-
-/** The model's own predictions on its training data, for prediction drift. */
-async function predictionColumn(
-  deployment: Deployment,
-  version: ModelVersion,
-  dataset: Dataset,
-): Promise<FeatureColumn> {
-  const model = await deployment.load(version);
-  try {
-    const values: (string | number)[] = [];
-    for (let start = 0; start < dataset.rows; start += PREDICTION_CHUNK) {
-      const end = Math.min(dataset.rows, start + PREDICTION_CHUNK);
-      const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-      const records = validateRows(datasetRows(dataset, indices), model.signature.features);
-      for (const p of await model.predict(records)) values.push(p.prediction);
-    }
-    return columnOf(predictionShape(version.signature), values);
-  } finally {
-    await model.retire();
-  }
 }

@@ -1,6 +1,8 @@
-// DriftStore on keel's SQLite database (tables from migration 002_drift.sql).
+// DriftStore on keel's SQLite database (tables from migration 002_drift.sql);
+// synchronous, src/store/sqlite-stores.ts gives it its async port.
 
 import type { Database } from "bun:sqlite";
+import type { Synchronous } from "../store/sqlite-gate.ts";
 import type {
   DriftStore,
   LabelledRow,
@@ -71,7 +73,7 @@ const toReport = (r: ReportRow): StoredReport => ({
   report: JSON.parse(r.report),
 });
 
-export function createSqliteDriftStore(db: Database): DriftStore {
+export function createSqliteDriftStore(db: Database): Synchronous<DriftStore> {
   const insertLive = db.query(
     `INSERT OR IGNORE INTO live_rows (prediction_id, model_name, version, at, inputs, prediction)
      VALUES (?, ?, ?, ?, ?, ?)`,

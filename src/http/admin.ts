@@ -22,6 +22,8 @@ export function adminRoutes(options: {
   retrainer: Retrainer;
   tracking: Tracking;
   github: GithubSettings;
+  /** The replica answering: it records the dispatch run. */
+  replicaId: number;
   logger: Logger;
   admin: (headers: Headers) => string;
 }) {
@@ -56,6 +58,7 @@ export function adminRoutes(options: {
             modelName: deployment.modelName,
             inputs: stringInputs(body.inputs ?? {}),
             tracking: options.tracking,
+            owner: options.replicaId,
             logger: options.logger,
           });
           set.status = 202;
@@ -68,7 +71,7 @@ export function adminRoutes(options: {
         }
         if (body?.inputs !== undefined)
           throw badRequest('"inputs" apply to {"target": "github"} only');
-        const started = retrainer.trigger("api", { dataUrl: body?.data_url });
+        const started = await retrainer.trigger("api", { dataUrl: body?.data_url });
         set.status = 202;
         return { run_id: started.runId, started: started.started, target: "local" };
       },
@@ -88,7 +91,7 @@ export function adminRoutes(options: {
         detail: {
           summary: "Start a retrain, here or in GitHub Actions (admin)",
           description:
-            'Answers 202 with the run id at once. `{"target": "local"}` (default) trains in this process; while a run is going on, a second trigger answers that run\'s id and starts nothing. `{"target": "github", "inputs": {…}}` dispatches the retrain workflow (KEEL_GITHUB_WORKFLOW on GITHUB_REPOSITORY at KEEL_GITHUB_REF) and records a run with trigger `ci` and status `dispatched`; missing settings are a 400 naming them, and GitHub\'s refusal keeps its status and message.',
+            'Answers 202 with the run id at once. `{"target": "local"}` (default) trains in this process; while a run is going on (on any replica), a second trigger answers that run\'s id and starts nothing. `{"target": "github", "inputs": {…}}` dispatches the retrain workflow (KEEL_GITHUB_WORKFLOW on GITHUB_REPOSITORY at KEEL_GITHUB_REF) and records a run with trigger `ci` and status `dispatched`; missing settings are a 400 naming them, and GitHub\'s refusal keeps its status and message.',
           tags,
           security: [{ bearer: [] }],
         },

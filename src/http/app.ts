@@ -3,6 +3,7 @@
 
 import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { Config } from "../config.ts";
 import type { Feedback } from "../drift/feedback.ts";
 import type { LiveWindow } from "../drift/live-window.ts";
@@ -35,6 +36,7 @@ import { uiRoutes } from "./ui.ts";
 
 export interface AppDeps {
   config: Config;
+  cluster: Cluster;
   registry: Registry;
   tracking: Tracking;
   slot: ModelSlot;
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps) {
         });
       }
     })
-    .use(healthRoutes({ slot: deps.slot, startedAt }))
+    .use(healthRoutes({ slot: deps.slot, startedAt, storeHealth: () => deps.cluster.health() }))
     .use(
       predictRoutes({
         slot: deps.slot,
@@ -141,6 +143,7 @@ export function createApp(deps: AppDeps) {
         retrainer: deps.retrainer,
         tracking: deps.tracking,
         github: config.github,
+        replicaId: deps.cluster.replicaId,
         logger,
         admin,
       }),

@@ -44,8 +44,8 @@ export function driftRoutes(options: {
   return new Elysia({ name: "drift" })
     .get(
       "/drift",
-      () => {
-        const latest = monitor.latest();
+      async () => {
+        const latest = await monitor.latest();
         if (!latest) {
           throw notFound(
             "NOT_FOUND",
@@ -58,7 +58,9 @@ export function driftRoutes(options: {
     )
     .get(
       "/drift/history",
-      ({ query }) => ({ reports: monitor.history(query.limit ?? 50).map(summaryView) }),
+      async ({ query }) => ({
+        reports: (await monitor.history(query.limit ?? 50)).map(summaryView),
+      }),
       {
         query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 1000 })) }),
         detail: { summary: "Past drift reports, newest first (without distributions)", tags },
@@ -66,10 +68,10 @@ export function driftRoutes(options: {
     )
     .post(
       "/drift/check",
-      ({ request }) => {
+      async ({ request }) => {
         admin(request.headers);
-        const { stored, report } = monitor.check("api");
-        const action = response.respond(report, stored.id);
+        const { stored, report } = await monitor.check("api");
+        const action = await response.respond(report, stored.id);
         return { ...reportView(stored), action };
       },
       {
@@ -90,7 +92,7 @@ export function driftRoutes(options: {
         const bytes = await readBytes(request, options.maxBodyBytes);
         const format = detectFormat("", request.headers.get("content-type") ?? undefined, bytes);
         const table = parseTable(bytes, format, "the body");
-        const record = monitor.replaceReference(records(table), table.columns);
+        const record = await monitor.replaceReference(records(table), table.columns);
         return {
           reference: {
             id: record.id,

@@ -1,10 +1,17 @@
-// Liveness and readiness. Readiness is 503 until a model is in the slot.
+// Liveness and readiness. Readiness is 503 until a model is in the slot, and
+// while the shared database is unreachable (the loaded model keeps answering
+// /predict meanwhile: serving never touches the database).
 
 import { Elysia } from "elysia";
+import type { StoreHealth } from "../cluster/cluster.ts";
 import { AppError } from "../errors.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 
-export function healthRoutes(options: { slot: ModelSlot; startedAt: number }) {
+export function healthRoutes(options: {
+  slot: ModelSlot;
+  startedAt: number;
+  storeHealth: () => StoreHealth;
+}) {
   const { slot } = options;
   return new Elysia({ name: "health" })
     .get(
@@ -19,8 +26,22 @@ export function healthRoutes(options: { slot: ModelSlot; startedAt: number }) {
       () => {
         const model = slot.current();
         if (!model) throw new AppError("NOT_READY", 503, "No model is loaded yet");
+        const store = options.storeHealth();
+        if (!store.ok) {
+          throw new AppError(
+            "NOT_READY",
+            503,
+            `The database is unreachable (${store.reason}); /predict still serves version ${model.identity.version}`,
+            { model: model.identity },
+          );
+        }
         return { status: "ready", model: model.identity };
       },
-      { detail: { summary: "Readiness: 503 until a model is loaded", tags: ["health"] } },
+      {
+        detail: {
+          summary: "Readiness: 503 until a model is loaded, and while the database is unreachable",
+          tags: ["health"],
+        },
+      },
     );
 }

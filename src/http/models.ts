@@ -23,21 +23,23 @@ const tags = ["registry"];
 export function modelRoutes(options: ModelRouteOptions) {
   const { registry, deployment, admin } = options;
   return new Elysia({ name: "models" })
-    .get("/models", () => ({ models: registry.searchModels().map(modelView) }), {
+    .get("/models", async () => ({ models: (await registry.searchModels()).map(modelView) }), {
       detail: { summary: "List registered models", tags },
     })
-    .get("/models/:name", ({ params }) => modelView(registry.getModel(params.name)), {
+    .get("/models/:name", async ({ params }) => modelView(await registry.getModel(params.name)), {
       params: NameParams,
       detail: { summary: "One registered model with its aliases", tags },
     })
     .get(
       "/models/:name/versions",
-      ({ params }) => ({ versions: registry.searchVersions(params.name).map(versionView) }),
+      async ({ params }) => ({
+        versions: (await registry.searchVersions(params.name)).map(versionView),
+      }),
       { params: NameParams, detail: { summary: "A model's versions, newest first", tags } },
     )
     .get(
       "/models/:name/versions/:version",
-      ({ params }) => versionView(registry.getVersion(params.name, params.version)),
+      async ({ params }) => versionView(await registry.getVersion(params.name, params.version)),
       {
         params: VersionParams,
         detail: { summary: "One version: metrics, signature, artifact", tags },
@@ -46,7 +48,7 @@ export function modelRoutes(options: ModelRouteOptions) {
     .get(
       "/models/:name/versions/:version/artifact",
       async ({ params }) => {
-        const version = registry.getVersion(params.name, params.version);
+        const version = await registry.getVersion(params.name, params.version);
         return new Response(await registry.readArtifact(version), {
           headers: {
             "content-type": "application/octet-stream",
@@ -80,9 +82,9 @@ export function modelRoutes(options: ModelRouteOptions) {
     )
     .get(
       "/models/:name/aliases/:alias",
-      ({ params }) => ({
-        ...versionView(registry.getVersionByAlias(params.name, params.alias)),
-        history: registry.aliasHistory(params.name, params.alias).map(aliasEventView),
+      async ({ params }) => ({
+        ...versionView(await registry.getVersionByAlias(params.name, params.alias)),
+        history: (await registry.aliasHistory(params.name, params.alias)).map(aliasEventView),
       }),
       {
         params: AliasParams,
@@ -117,8 +119,10 @@ export function modelRoutes(options: ModelRouteOptions) {
     )
     .delete(
       "/models/:name/aliases/:alias",
-      ({ params, request }) =>
-        aliasEventView(deployment.deleteAlias(params.name, params.alias, admin(request.headers))),
+      async ({ params, request }) =>
+        aliasEventView(
+          await deployment.deleteAlias(params.name, params.alias, admin(request.headers)),
+        ),
       {
         params: AliasParams,
         detail: { summary: "Delete an alias (admin, audited)", tags, security: [{ bearer: [] }] },

@@ -16,10 +16,14 @@ export function runRoutes(options: { tracking: Tracking }) {
   return new Elysia({ name: "runs" })
     .get(
       "/runs",
-      ({ query }) => ({
-        runs: tracking
-          .searchRuns({ status: query.status, trigger: query.trigger, limit: query.limit })
-          .map((run) => runView(run)),
+      async ({ query }) => ({
+        runs: (
+          await tracking.searchRuns({
+            status: query.status,
+            trigger: query.trigger,
+            limit: query.limit,
+          })
+        ).map((run) => runView(run)),
       }),
       {
         query: t.Object({
@@ -32,7 +36,8 @@ export function runRoutes(options: { tracking: Tracking }) {
     )
     .get(
       "/runs/:id",
-      ({ params }) => runView(tracking.getRun(params.id), tracking.metricHistory(params.id)),
+      async ({ params }) =>
+        runView(await tracking.getRun(params.id), await tracking.metricHistory(params.id)),
       {
         params: t.Object({ id: t.String() }),
         detail: { summary: "One run with its metric series (training curve)", tags },

@@ -6,10 +6,11 @@ import type { Scheduler } from "../scheduler/scheduler.ts";
 export function scheduleRoutes(options: { scheduler: Scheduler }) {
   return new Elysia({ name: "schedule" }).get(
     "/schedule",
-    () => ({ jobs: options.scheduler.jobs() }),
+    () => ({ jobs: options.scheduler.jobs(), runs_here: options.scheduler.runsHere() }),
     {
       detail: {
-        summary: "Scheduled jobs: cron expression, last and next run",
+        summary:
+          "Scheduled jobs: cron expression, last and next run, and whether they run on this replica (the leader)",
         tags: ["monitoring"],
       },
     },

@@ -52,8 +52,8 @@ export function uiRoutes(options: {
     })
     .get(
       "/drift/report.html",
-      () => {
-        const latest = options.monitor.latest();
+      async () => {
+        const latest = await options.monitor.latest();
         if (!latest)
           throw notFound("NOT_FOUND", "No drift check has run yet: POST /drift/check first");
         const file = `drift-report-${options.modelName}-${latest.id}.html`;

@@ -2,16 +2,20 @@
 // recently promoted to the serving alias does worse on live labelled traffic
 // than the version it replaced — by more than the margin, with enough labels on
 // both — the alias moves back. The move is audited like any other and recorded
-// as a run with trigger `rollback`. A version that was itself put back by a
-// rollback is never rolled "forward" again by this guard.
+// as a run with trigger `rollback`, the move and the run's end in one
+// transaction. Only the leader decides (every replica sees the same labelled
+// window), and a leader that lost its lock cannot end the run, so its move
+// never commits. A version that was itself put back by a rollback is never
+// rolled "forward" again by this guard.
 
 import { primaryLiveMetric, type VersionQuality } from "../drift/live-quality.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { Registry } from "../registry/registry.ts";
 import type { Deployment } from "../serving/deployment.ts";
-import { failRun, type Tracking } from "../tracking/tracking.ts";
+import type { Stores } from "../store/stores.ts";
+import { failRun } from "../tracking/tracking.ts";
+import { moveAlias } from "./move-alias.ts";
 
 export const ROLLBACK_ACTOR = "keel:rollback-on-degrade";
 
@@ -26,19 +30,21 @@ export interface DegradeGuard {
 }
 
 export function createDegradeGuard(deps: {
-  registry: Registry;
+  stores: Stores;
   deployment: Deployment;
-  tracking: Tracking;
+  /** The replica deciding: it owns the rollback run, and only the leader decides. */
+  replica: { id: number; isLeader(): boolean };
   settings: DegradeSettings;
   metrics: Metrics;
   logger: Logger;
 }): DegradeGuard {
-  const { registry, deployment, tracking, settings, metrics, logger } = deps;
+  const { stores, deployment, replica, settings, metrics, logger } = deps;
+  const { registry, tracking } = stores;
   const { modelName, serveAlias } = deployment;
   let busy = false;
 
-  const verdict = (versions: readonly VersionQuality[]) => {
-    const [latest] = registry.aliasHistory(modelName, serveAlias);
+  const verdict = async (versions: readonly VersionQuality[]) => {
+    const [latest] = await registry.aliasHistory(modelName, serveAlias);
     if (!latest || latest.actor === ROLLBACK_ACTOR) return undefined;
     if (latest.toVersion === null || latest.fromVersion === null) return undefined;
     const current = versions.find((v) => v.version === latest.toVersion);
@@ -47,7 +53,7 @@ export function createDegradeGuard(deps: {
     if (current.labelled_rows < settings.minLabels || previous.labelled_rows < settings.minLabels) {
       return undefined;
     }
-    const task = registry.getVersion(modelName, current.version).signature.task;
+    const task = (await registry.getVersion(modelName, current.version)).signature.task;
     const metric = primaryLiveMetric(task);
     const now = current.metrics[metric.name]!;
     const before = previous.metrics[metric.name]!;
@@ -61,30 +67,47 @@ export function createDegradeGuard(deps: {
   };
 
   const rollBack = async (decision: { from: number; to: number; reason: string }) => {
-    const run = tracking.createRun({
+    const run = await tracking.createRun({
       modelName,
       trigger: "rollback",
       params: { from_version: decision.from, to_version: decision.to },
+      owner: replica.id,
     });
     try {
-      await deployment.setAlias(
-        modelName,
-        serveAlias,
-        decision.to,
-        ROLLBACK_ACTOR,
-        decision.reason,
-      );
-      tracking.finishRun(run.id, {
-        status: "succeeded",
-        version: decision.to,
-        decision: "rolled_back",
-        reason: decision.reason,
-      });
+      const target = await registry.getVersion(modelName, decision.to);
+      const model = await deployment.load(target);
+      await deployment.publish(async () => {
+        try {
+          await stores.transaction(async (tx) => {
+            await moveAlias(
+              tx,
+              {
+                name: modelName,
+                alias: serveAlias,
+                version: decision.to,
+                actor: ROLLBACK_ACTOR,
+                reason: decision.reason,
+              },
+              { serveAlias, logger },
+            );
+            await tx.tracking.finishRun(run.id, {
+              status: "succeeded",
+              version: decision.to,
+              decision: "rolled_back",
+              reason: decision.reason,
+            });
+          });
+        } catch (error) {
+          await model.retire();
+          throw error;
+        }
+        return { version: target, model };
+      }, ROLLBACK_ACTOR);
       metrics.trainingRuns.inc({ trigger: "rollback", status: "succeeded" });
       logger.warn("model.rolled_back", { model: modelName, ...decision, run_id: run.id });
     } catch (error) {
       const message = errorMessage(error);
-      failRun(tracking, run.id, message);
+      await failRun(tracking, run.id, message).catch(() => undefined);
       metrics.trainingRuns.inc({ trigger: "rollback", status: "failed" });
       logger.error("model.rollback_failed", { model: modelName, ...decision, error: message });
     }
@@ -92,12 +115,16 @@ export function createDegradeGuard(deps: {
 
   return {
     async review(versions) {
-      if (busy) return;
-      const decision = verdict(versions);
-      if (!decision) return;
+      if (busy || !replica.isLeader()) return;
       busy = true;
       try {
-        await rollBack(decision);
+        const decision = await verdict(versions);
+        if (decision) await rollBack(decision);
+      } catch (error) {
+        logger.error("model.rollback_review_failed", {
+          model: modelName,
+          error: errorMessage(error),
+        });
       } finally {
         busy = false;
       }

@@ -18,7 +18,7 @@ export interface DriftVerdict {
 
 export interface DriftResponse {
   /** The retrain run started, or why none was. */
-  respond(verdict: DriftVerdict, reportId?: number): { runId?: string; skipped?: string };
+  respond(verdict: DriftVerdict, reportId?: number): Promise<{ runId?: string; skipped?: string }>;
 }
 
 export function createDriftResponse(deps: {
@@ -31,11 +31,11 @@ export function createDriftResponse(deps: {
   const { retrainer, tracking, settings, logger } = deps;
   const now = deps.now ?? Date.now;
 
-  const whyNot = (): string | undefined => {
+  const whyNot = async (): Promise<string | undefined> => {
     if (settings.action !== "retrain") return "KEEL_DRIFT_ACTION is none";
-    const recent = tracking
-      .searchRuns({ trigger: "drift", limit: Math.max(settings.dailyCap, 1) + 1 })
-      .map((run) => Date.parse(run.startedAt));
+    const recent = (
+      await tracking.searchRuns({ trigger: "drift", limit: Math.max(settings.dailyCap, 1) + 1 })
+    ).map((run) => Date.parse(run.startedAt));
     const t = now();
     if (recent.some((started) => t - started < settings.cooldownMs)) {
       return `a drift-triggered retrain started less than ${settings.cooldownMs / 60_000} min ago (KEEL_DRIFT_COOLDOWN_MIN)`;
@@ -47,16 +47,16 @@ export function createDriftResponse(deps: {
   };
 
   return {
-    respond(verdict, reportId) {
+    async respond(verdict, reportId) {
       if (!verdict.dataset_drift) return { skipped: "no dataset drift" };
-      const skipped = whyNot();
+      const skipped = await whyNot();
       if (skipped) {
         logger.info("drift.retrain_skipped", { reason: skipped });
         return { skipped };
       }
-      const { runId, started } = retrainer.trigger("drift");
+      const { runId, started } = await retrainer.trigger("drift");
       if (!started) return { skipped: `run ${runId} is already going on` };
-      tracking.logParams(runId, {
+      await tracking.logParams(runId, {
         drifted_features: verdict.drifted_features.join(","),
         drift_share: verdict.drift_share,
         drift_report_id: reportId ?? null,

@@ -18,6 +18,8 @@ export async function dispatchRetrainWorkflow(deps: {
   modelName: string;
   inputs: WorkflowInputs;
   tracking: Tracking;
+  /** The replica recording the dispatch run. */
+  owner: number;
   logger: Logger;
 }): Promise<{ runId: string; workflow: string; ref: string; repository: string }> {
   const { settings, tracking, logger } = deps;
@@ -29,16 +31,17 @@ export async function dispatchRetrainWorkflow(deps: {
     throw badRequest(`Dispatching to GitHub needs ${missing.join(" and ")} to be set`, { missing });
   }
   const repository = settings.repository!;
-  const run = tracking.createRun({
+  const run = await tracking.createRun({
     modelName: deps.modelName,
     trigger: "ci",
     params: { repository, workflow: settings.workflow, ref: settings.ref, ...deps.inputs },
+    owner: deps.owner,
   });
   try {
     await postDispatch(settings, repository, deps.inputs);
   } catch (error) {
     const message = errorMessage(error);
-    failRun(tracking, run.id, message);
+    await failRun(tracking, run.id, message);
     logger.warn("github.dispatch_failed", {
       run_id: run.id,
       repository,
@@ -47,7 +50,7 @@ export async function dispatchRetrainWorkflow(deps: {
     });
     throw error;
   }
-  tracking.finishRun(run.id, {
+  await tracking.finishRun(run.id, {
     status: "dispatched",
     decision: "dispatched",
     reason: `workflow ${settings.workflow} dispatched on ${repository}@${settings.ref}`,

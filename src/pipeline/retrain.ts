@@ -1,22 +1,27 @@
-// The retrain pipeline, single-flight: load data → validate against the
-// serving model's schema → split → train in a Worker (which also scores the
-// champion on the same holdout) → gate → register → promote and swap.
-// Every outcome lands on the run; nothing here ever touches the slot unless a
-// new version loaded and ran.
+// The retrain pipeline, single-flight across replicas: load data → validate
+// against the serving model's schema → split → train in a Worker (which also
+// scores the champion on the same holdout) → gate → build the drift reference
+// → register, promote and end the run in one transaction → swap. Every
+// outcome lands on the run; nothing here ever touches the slot unless a new
+// version loaded and ran.
 
-import type { Dataset, Split, Task } from "../data/dataset.ts";
+import type { Split, Task } from "../data/dataset.ts";
 import type { LoadedDataset } from "../data/load.ts";
 import { stratifiedSplit } from "../data/split.ts";
+import { encodeProfile, type ReferenceProfile } from "../drift/profile.ts";
+import { buildTrainingReference } from "../drift/training-reference.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { ModelVersion, Registry } from "../registry/registry.ts";
+import type { ModelVersion } from "../registry/registry.ts";
 import type { Deployment } from "../serving/deployment.ts";
 import { inspectOnnx } from "../serving/inspect.ts";
-import type { Run, RunTrigger, Tracking } from "../tracking/tracking.ts";
+import type { Stores } from "../store/stores.ts";
+import { failRun, type Run, type RunTrigger } from "../tracking/tracking.ts";
 import type { Algorithm, ParamValue, TrainProgress, TrainResult } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
 import { decidePromotion } from "./gate.ts";
+import { moveAlias } from "./move-alias.ts";
 import { loadTrainingData, type TrainingDataSettings } from "./training-data.ts";
 
 export interface RetrainSettings extends TrainingDataSettings {
@@ -36,10 +41,16 @@ export interface TriggerOptions {
 }
 
 export interface Retrainer {
-  /** Starts a run, or returns the id of the one already going on. */
-  trigger(trigger: RunTrigger, options?: TriggerOptions): { runId: string; started: boolean };
+  /**
+   * Starts a run, or answers the id of the one already going on — here or on
+   * another replica (the database holds one running training run per model).
+   */
+  trigger(
+    trigger: RunTrigger,
+    options?: TriggerOptions,
+  ): Promise<{ runId: string; started: boolean }>;
   currentRunId(): string | undefined;
-  /** Resolves when no run is going on. */
+  /** Resolves when no run is going on in this process. */
   idle(): Promise<void>;
   /** Stops a run in progress (shutdown); it is marked failed with this reason. */
   stop(reason: string): Promise<void>;
@@ -49,23 +60,24 @@ class RunFailure extends Error {}
 
 export function createRetrainer(deps: {
   settings: RetrainSettings;
-  registry: Registry;
-  tracking: Tracking;
+  stores: Stores;
+  /** The replica this process is: it owns the runs it starts. */
+  replicaId: number;
   deployment: Deployment;
   metrics: Metrics;
   logger: Logger;
-  /** Runs after a version is registered, before any alias moves (the drift reference is built here). */
-  onRegistered?: (version: ModelVersion, dataset: Dataset) => Promise<void>;
 }): Retrainer {
-  const { settings, registry, tracking, deployment, metrics, logger } = deps;
+  const { settings, stores, deployment, metrics, logger } = deps;
+  const { registry, tracking } = stores;
   const modelName = deployment.modelName;
   let current: { run: Run; done: Promise<void>; abort: AbortController } | undefined;
+  let reserving: Promise<{ runId: string; started: boolean }> | undefined;
 
   const execute = async (run: Run, options: TriggerOptions, signal: AbortSignal): Promise<void> => {
-    const champion = registry.findVersionByAlias(modelName, deployment.serveAlias);
+    const champion = await registry.findVersionByAlias(modelName, deployment.serveAlias);
     const loaded = await loadData(run, options, champion);
     const split = stratifiedSplit(loaded.dataset.target, settings.testFraction, settings.seed);
-    tracking.logParams(run.id, {
+    await tracking.logParams(run.id, {
       algorithm: settings.algorithm,
       test_fraction: settings.testFraction,
       seed: settings.seed,
@@ -74,33 +86,83 @@ export function createRetrainer(deps: {
       ...settings.params,
     });
     const result = await train(run, loaded, split, champion, signal);
-    recordResult(run.id, result);
+    await recordResult(run.id, result);
     const verdict = judge(champion, loaded.spec.task, result);
-    const version = registry.createVersion({
-      modelName,
-      onnx: result.onnx,
-      signature: inspectOnnx(result.onnx).signature,
-      metrics: result.metrics,
-      algorithm: result.algorithm,
-      runId: run.id,
-      source: "trained",
-    });
-    await deps.onRegistered?.(version, loaded.dataset);
-    if (verdict.promote) {
-      await deployment.setAlias(
-        modelName,
-        deployment.serveAlias,
-        version.version,
-        `run:${run.id}`,
-        verdict.reason,
-      );
-    }
-    finish(run, {
-      status: verdict.promote ? "succeeded" : "rejected",
+    const reference = await buildTrainingReference(result.onnx, loaded.dataset);
+    signal.throwIfAborted();
+    const version = await registerAndDecide(run, result, reference, verdict);
+    logger.info("drift.reference_built", {
+      model: modelName,
       version: version.version,
-      decision: verdict.promote ? "promoted" : "rejected",
-      reason: verdict.reason,
+      rows: reference.rows,
     });
+    reportFinished(run, await tracking.getRun(run.id));
+  };
+
+  /**
+   * One transaction: the version, its drift reference, the alias move when the
+   * gate promotes, and the run's end. The run can only end while this replica
+   * still owns it, so a replica that lost the cluster cannot promote.
+   */
+  const registerAndDecide = async (
+    run: Run,
+    result: TrainResult,
+    reference: ReferenceProfile,
+    verdict: { promote: boolean; reason: string },
+  ): Promise<ModelVersion> => {
+    const commit = () =>
+      stores.transaction(async (tx) => {
+        const version = await tx.registry.createVersion({
+          modelName,
+          onnx: result.onnx,
+          signature: inspectOnnx(result.onnx).signature,
+          metrics: result.metrics,
+          algorithm: result.algorithm,
+          runId: run.id,
+          source: "trained",
+        });
+        await tx.drift.saveReference({
+          modelName,
+          version: version.version,
+          source: "training",
+          rows: reference.rows,
+          profile: encodeProfile(reference),
+        });
+        if (verdict.promote) {
+          await moveAlias(
+            tx,
+            {
+              name: modelName,
+              alias: deployment.serveAlias,
+              version: version.version,
+              actor: `run:${run.id}`,
+              reason: verdict.reason,
+            },
+            { serveAlias: deployment.serveAlias, logger },
+          );
+        }
+        // Loaded now that it has its number, so it serves the moment the move commits.
+        const model = verdict.promote
+          ? await deployment.loadBytes(result.onnx, version)
+          : undefined;
+        try {
+          await tx.tracking.finishRun(run.id, {
+            status: verdict.promote ? "succeeded" : "rejected",
+            version: version.version,
+            decision: verdict.promote ? "promoted" : "rejected",
+            reason: verdict.reason,
+          });
+        } catch (error) {
+          await model?.retire();
+          throw error;
+        }
+        return { version, model };
+      });
+    if (!verdict.promote) return (await commit()).version;
+    return deployment.publish(async () => {
+      const { version, model } = await commit();
+      return { version, model: model! };
+    }, `run:${run.id}`);
   };
 
   /** Loads the data, holding it to the features, target and task of the model in production. */
@@ -110,7 +172,7 @@ export function createRetrainer(deps: {
     champion: ModelVersion | undefined,
   ) => {
     const loaded = await loadTrainingData(settings, champion, options.dataUrl);
-    tracking.logDataset(run.id, { ...loaded.fingerprint });
+    await tracking.logDataset(run.id, { ...loaded.fingerprint });
     return loaded;
   };
 
@@ -163,25 +225,30 @@ export function createRetrainer(deps: {
       const now = Date.now();
       if (progress.stage === "fit" && now - last < 200) return;
       last = now;
-      tracking.setProgress(runId, progress);
+      tracking.setProgress(runId, progress).catch((error) => {
+        logger.warn("run.progress_not_saved", { run_id: runId, error: errorMessage(error) });
+      });
     };
   };
 
-  const recordResult = (runId: string, result: TrainResult) => {
-    for (const point of result.curve)
-      tracking.logMetrics(runId, { train_loss: point.loss }, point.step);
-    tracking.logMetrics(runId, result.metrics);
+  const recordResult = async (runId: string, result: TrainResult) => {
+    await tracking.logSeries(
+      runId,
+      "train_loss",
+      result.curve.map((point) => ({ step: point.step, value: point.loss })),
+    );
+    await tracking.logMetrics(runId, result.metrics);
     if (result.championMetrics) {
-      tracking.logMetrics(
+      await tracking.logMetrics(
         runId,
         Object.fromEntries(
           Object.entries(result.championMetrics).map(([k, v]) => [`champion_${k}`, v]),
         ),
       );
     }
-    tracking.logMetrics(runId, { onnx_parity_max_abs_diff: result.parityMaxAbsDiff });
+    await tracking.logMetrics(runId, { onnx_parity_max_abs_diff: result.parityMaxAbsDiff });
     for (const candidate of result.candidates) {
-      tracking.logMetrics(
+      await tracking.logMetrics(
         runId,
         Object.fromEntries(
           Object.entries(candidate.metrics).map(([k, v]) => [
@@ -190,23 +257,22 @@ export function createRetrainer(deps: {
           ]),
         ),
       );
-      tracking.logMetrics(runId, {
+      await tracking.logMetrics(runId, {
         [`candidate_${candidate.algorithm}_fit_seconds`]: candidate.fitSeconds,
       });
     }
     if (result.featureImportance) {
-      tracking.logMetrics(
+      await tracking.logMetrics(
         runId,
         Object.fromEntries(
           Object.entries(result.featureImportance).map(([f, v]) => [`importance_${f}`, v]),
         ),
       );
     }
-    tracking.logParams(runId, { ...result.params, model_selection: result.selection });
+    await tracking.logParams(runId, { ...result.params, model_selection: result.selection });
   };
 
-  const finish = (run: Run, outcome: Parameters<Tracking["finishRun"]>[1]) => {
-    const finished = tracking.finishRun(run.id, outcome);
+  const reportFinished = (run: Run, finished: Run) => {
     metrics.trainingRuns.inc({ trigger: run.trigger, status: finished.status });
     logger.info("run.finished", {
       run_id: run.id,
@@ -220,34 +286,55 @@ export function createRetrainer(deps: {
     });
   };
 
-  const start = (trigger: RunTrigger, options: TriggerOptions) => {
-    const run = tracking.createRun({ modelName, trigger });
+  const begin = (run: Run, options: TriggerOptions) => {
     const abort = new AbortController();
-    logger.info("run.started", { run_id: run.id, trigger, model: modelName });
+    logger.info("run.started", { run_id: run.id, trigger: run.trigger, model: modelName });
     metrics.trainingInProgress.set(1);
     const done = execute(run, options, abort.signal)
-      .catch((error) => {
+      .catch(async (error) => {
         const message = abort.signal.aborted ? String(abort.signal.reason) : errorMessage(error);
-        finish(run, { status: "failed", decision: "none", reason: message, error: message });
+        reportFinished(run, await failRun(tracking, run.id, message));
+      })
+      .catch((error) => {
+        // The database itself is gone: the replica that takes over fails the run.
+        logger.error("run.not_recorded", { run_id: run.id, error: errorMessage(error) });
       })
       .finally(() => {
         current = undefined;
         metrics.trainingInProgress.set(0);
       });
     current = { run, done, abort };
-    return run;
+  };
+
+  const reserve = async (trigger: RunTrigger, options: TriggerOptions) => {
+    try {
+      const { run, started } = await tracking.startTrainingRun({
+        modelName,
+        trigger,
+        owner: deps.replicaId,
+      });
+      if (started) begin(run, options);
+      return { runId: run.id, started };
+    } finally {
+      reserving = undefined;
+    }
   };
 
   return {
     trigger(trigger, options = {}) {
-      if (current) return { runId: current.run.id, started: false };
-      return { runId: start(trigger, options).id, started: true };
+      if (current) return Promise.resolve({ runId: current.run.id, started: false });
+      // Reserved before the first await, so two triggers in one tick start one run.
+      if (reserving) return reserving.then(({ runId }) => ({ runId, started: false }));
+      reserving = reserve(trigger, options);
+      return reserving;
     },
     currentRunId: () => current?.run.id,
     idle: async () => {
+      await reserving;
       await current?.done;
     },
     async stop(reason) {
+      await reserving?.catch(() => undefined);
       if (!current) return;
       current.abort.abort(reason);
       await current.done;

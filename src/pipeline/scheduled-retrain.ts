@@ -18,23 +18,23 @@ export function scheduledRetrain(deps: {
   /** Fetches the current training data, held to the served model's schema. */
   fetchData: () => Promise<Dataset>;
   /** The data against the active reference; throws when there is no reference. */
-  compare: (dataset: Dataset) => DriftReport;
+  compare: (dataset: Dataset) => Promise<DriftReport>;
   logger: Logger;
 }): () => Promise<void> {
   const { policy, retrainer, tracking, logger } = deps;
   return async () => {
     if (policy === "always") {
-      retrainer.trigger("schedule");
+      await retrainer.trigger("schedule");
       return;
     }
     let report: DriftReport;
     try {
-      report = deps.compare(await deps.fetchData());
+      report = await deps.compare(await deps.fetchData());
     } catch (error) {
       // Without a verdict (no reference yet, data unreadable) the safe choice is to train:
       // the run itself then records what went wrong with the data.
       logger.warn("retrain.policy_check_failed", { error: errorMessage(error) });
-      retrainer.trigger("schedule");
+      await retrainer.trigger("schedule");
       return;
     }
     if (!report.dataset_drift) {
@@ -45,9 +45,9 @@ export function scheduledRetrain(deps: {
       });
       return;
     }
-    const { runId, started } = retrainer.trigger("schedule");
+    const { runId, started } = await retrainer.trigger("schedule");
     if (started) {
-      tracking.logParams(runId, {
+      await tracking.logParams(runId, {
         retrain_policy: policy,
         drifted_features: report.drifted_features.join(","),
         drift_share: report.drift_share,

@@ -1,70 +1,32 @@
-// Content-addressed ONNX artifacts on disk. A file is written to a temp name,
-// fsynced, renamed into place and its directory fsynced, so a version row can
-// only ever point at a complete file; reads verify the sha256.
+// Where ONNX bytes live. An artifact is named by its sha256: content-addressed
+// and immutable, so the same model stored twice is one object, a half-written
+// upload can never be mistaken for a finished one, and every read is checked
+// against the digest its version row recorded.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
-import { join, relative } from "node:path";
 import { AppError } from "../errors.ts";
 import { sha256Hex } from "../sha256.ts";
 
-export interface StoredArtifact {
-  /** Path relative to the artifact root. */
-  path: string;
-  sha256: string;
-  sizeBytes: number;
-}
-
 export interface ArtifactStore {
-  put(bytes: Uint8Array): StoredArtifact;
-  /** Reads an artifact and checks it still has the sha256 it was registered with. */
-  get(path: string, sha256: string): Promise<Uint8Array>;
-  root: string;
+  /** Where an artifact is kept, as a version records it: a file name, `postgres:<sha256>`, an s3:// URL. */
+  locate(sha256: string): string;
+  /** Stores the bytes under their sha256; storing the same bytes again changes nothing. */
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+  /** The stored bytes, or undefined when this store does not hold them; not yet verified. */
+  get(sha256: string): Promise<Uint8Array | undefined>;
 }
 
-export function createArtifactStore(root: string): ArtifactStore {
-  mkdirSync(root, { recursive: true });
-  return {
-    root,
-    put(bytes) {
-      const sha256 = sha256Hex(bytes);
-      const finalPath = join(root, `${sha256}.onnx`);
-      writeDurably(root, finalPath, bytes);
-      return { path: relative(root, finalPath), sha256, sizeBytes: bytes.byteLength };
-    },
-    async get(path, sha256) {
-      const file = Bun.file(join(root, path));
-      if (!(await file.exists())) {
-        throw new AppError("ARTIFACT_CORRUPT", 500, `Artifact ${path} is missing from ${root}`);
-      }
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const actual = sha256Hex(bytes);
-      if (actual !== sha256) {
-        throw new AppError(
-          "ARTIFACT_CORRUPT",
-          500,
-          `Artifact ${path} has sha256 ${actual}, expected ${sha256}: the file was changed or damaged`,
-        );
-      }
-      return bytes;
-    },
-  };
-}
-
-function writeDurably(dir: string, finalPath: string, bytes: Uint8Array): void {
-  const tempPath = `${finalPath}.${process.pid}.${Date.now()}.tmp`;
-  const fd = openSync(tempPath, "w", 0o644);
-  try {
-    let offset = 0;
-    while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/** Reads an artifact and checks it still has the sha256 it was registered with. */
+export async function readVerified(store: ArtifactStore, sha256: string): Promise<Uint8Array> {
+  const where = store.locate(sha256);
+  const bytes = await store.get(sha256);
+  if (!bytes) throw new AppError("ARTIFACT_CORRUPT", 500, `Artifact ${where} is missing`);
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256) {
+    throw new AppError(
+      "ARTIFACT_CORRUPT",
+      500,
+      `Artifact ${where} has sha256 ${actual}, expected ${sha256}: it was changed or damaged`,
+    );
   }
-  renameSync(tempPath, finalPath);
-  const dirFd = openSync(dir, "r");
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  return bytes;
 }

@@ -1,5 +1,7 @@
-// The model registry's domain objects and the narrow interface its stores implement.
-// Today one SQLite store; a PostgreSQL one would implement the same interface.
+// The model registry's domain objects and the narrow interface its stores
+// implement: SQLite (the embedded default) and PostgreSQL (several replicas).
+// Every method is async so both backends honour one contract
+// (tests/registry/registry-contract.test.ts runs it against both).
 
 import type { ModelSignature } from "./model-format.ts";
 
@@ -55,17 +57,19 @@ export interface AliasMove {
 }
 
 export interface Registry {
-  createVersion(input: NewVersion): ModelVersion;
-  getVersion(name: string, version: number): ModelVersion;
-  searchVersions(name: string): ModelVersion[];
-  getModel(name: string): RegisteredModel;
-  searchModels(): RegisteredModel[];
+  /** Stores the artifact and numbers the version (1, 2, … per model), even when replicas register at once. */
+  createVersion(input: NewVersion): Promise<ModelVersion>;
+  getVersion(name: string, version: number): Promise<ModelVersion>;
+  searchVersions(name: string): Promise<ModelVersion[]>;
+  getModel(name: string): Promise<RegisteredModel>;
+  searchModels(): Promise<RegisteredModel[]>;
   /** The version an alias points at, or throws ALIAS_NOT_FOUND. */
-  getVersionByAlias(name: string, alias: string): ModelVersion;
-  findVersionByAlias(name: string, alias: string): ModelVersion | undefined;
-  setAlias(name: string, alias: string, version: number, move: AliasMove): AliasEvent;
-  deleteAlias(name: string, alias: string, move: AliasMove): AliasEvent;
-  aliasHistory(name: string, alias?: string): AliasEvent[];
+  getVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+  findVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined>;
+  /** Moves an alias and records the move; other replicas are told when it commits. */
+  setAlias(name: string, alias: string, version: number, move: AliasMove): Promise<AliasEvent>;
+  deleteAlias(name: string, alias: string, move: AliasMove): Promise<AliasEvent>;
+  aliasHistory(name: string, alias?: string): Promise<AliasEvent[]>;
   /** Reads a version's ONNX bytes, verifying their sha256. */
   readArtifact(version: ModelVersion): Promise<Uint8Array>;
 }

@@ -1,10 +1,21 @@
-// The registry's SQLite store. Versions are numbered per model inside one
-// transaction, after their artifact is durably on disk.
+// The registry's SQLite store (synchronous; src/store/sqlite-stores.ts gives
+// it its async port). Versions are numbered per model inside one transaction,
+// after their artifact is durably stored.
 
 import type { Database } from "bun:sqlite";
-import { AppError, notFound } from "../errors.ts";
-import type { ArtifactStore } from "./artifacts.ts";
-import type { AliasEvent, AliasMove, ModelVersion, NewVersion, Registry } from "./registry.ts";
+import { notFound } from "../errors.ts";
+import { sha256Hex } from "../sha256.ts";
+import type { Synchronous } from "../store/sqlite-gate.ts";
+import { checkAliasName } from "./alias-name.ts";
+import { type ArtifactStore, readVerified } from "./artifacts.ts";
+import type {
+  AliasEvent,
+  AliasMove,
+  ModelVersion,
+  NewVersion,
+  RegisteredModel,
+  Registry,
+} from "./registry.ts";
 
 interface VersionRow {
   model_name: string;
@@ -31,12 +42,10 @@ interface AliasEventRow {
   at: string;
 }
 
-const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-
 export function createSqliteRegistry(options: {
   db: Database;
   artifacts: ArtifactStore;
-}): Registry {
+}): Synchronous<Registry> {
   const { db, artifacts } = options;
   const now = () => new Date().toISOString();
 
@@ -102,6 +111,23 @@ export function createSqliteRegistry(options: {
     return toVersion(row, aliasesOf(name));
   };
 
+  const getModel = (name: string): RegisteredModel => {
+    const row = db
+      .query<{ name: string; created_at: string; latest: number | null }, [string]>(
+        `SELECT m.name, m.created_at, MAX(v.version) AS latest
+         FROM models m LEFT JOIN model_versions v ON v.model_name = m.name
+         WHERE m.name = ? GROUP BY m.name`,
+      )
+      .get(name);
+    if (!row) throw notFound("MODEL_NOT_FOUND", `Registered model (name=${name}) not found`);
+    return {
+      name: row.name,
+      createdAt: row.created_at,
+      latestVersion: row.latest,
+      aliases: aliasesOf(name),
+    };
+  };
+
   const findVersionByAlias = (name: string, alias: string): ModelVersion | undefined => {
     const row = db
       .query<{ version: number }, [string, string]>(
@@ -136,8 +162,9 @@ export function createSqliteRegistry(options: {
     );
 
   return {
-    createVersion(input: NewVersion): ModelVersion {
-      const stored = artifacts.put(input.onnx);
+    async createVersion(input: NewVersion): Promise<ModelVersion> {
+      const sha256 = sha256Hex(input.onnx);
+      await artifacts.put(sha256, input.onnx);
       const createdAt = now();
       const version = db.transaction(() => {
         db.query("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)").run(
@@ -157,9 +184,9 @@ export function createSqliteRegistry(options: {
         ).run(
           input.modelName,
           next,
-          stored.path,
-          stored.sha256,
-          stored.sizeBytes,
+          artifacts.locate(sha256),
+          sha256,
+          input.onnx.byteLength,
           JSON.stringify(input.signature),
           JSON.stringify(input.metrics ?? {}),
           input.algorithm ?? null,
@@ -185,28 +212,13 @@ export function createSqliteRegistry(options: {
         .map((row) => toVersion(row, aliases));
     },
 
-    getModel(name) {
-      const row = db
-        .query<{ name: string; created_at: string; latest: number | null }, [string]>(
-          `SELECT m.name, m.created_at, MAX(v.version) AS latest
-           FROM models m LEFT JOIN model_versions v ON v.model_name = m.name
-           WHERE m.name = ? GROUP BY m.name`,
-        )
-        .get(name);
-      if (!row) throw notFound("MODEL_NOT_FOUND", `Registered model (name=${name}) not found`);
-      return {
-        name: row.name,
-        createdAt: row.created_at,
-        latestVersion: row.latest,
-        aliases: aliasesOf(name),
-      };
-    },
+    getModel,
 
     searchModels() {
       return db
         .query<{ name: string }, []>("SELECT name FROM models ORDER BY name")
         .all()
-        .map((row) => this.getModel(row.name));
+        .map((row) => getModel(row.name));
     },
 
     getVersionByAlias(name, alias) {
@@ -222,13 +234,7 @@ export function createSqliteRegistry(options: {
       modelExists(name) ? findVersionByAlias(name, alias) : undefined,
 
     setAlias(name, alias, version, move) {
-      if (!ALIAS_NAME.test(alias)) {
-        throw new AppError(
-          "BAD_REQUEST",
-          400,
-          `Alias "${alias}" is not valid: use a letter then letters, digits, "_" or "-" (at most 64)`,
-        );
-      }
+      checkAliasName(alias);
       getVersion(name, version);
       return db.transaction(() => {
         const from = findCurrent(db, name, alias);
@@ -268,7 +274,7 @@ export function createSqliteRegistry(options: {
       return rows.map(toEvent);
     },
 
-    readArtifact: (version) => artifacts.get(version.artifactPath, version.sha256),
+    readArtifact: (version) => readVerified(artifacts, version.sha256),
   };
 }
 

@@ -1,5 +1,6 @@
-// Cron jobs (croner). A job whose previous tick is still running is skipped,
-// and retrains are single-flight in the pipeline anyway, so nothing doubles.
+// Cron jobs (croner). Every replica keeps the schedule, but a tick runs only
+// on the leader; a job whose previous tick is still running is skipped, and
+// retrains are single-flight in the pipeline anyway, so nothing doubles.
 
 import { Cron } from "croner";
 import { errorMessage } from "../errors.ts";
@@ -20,16 +21,23 @@ export interface JobInfo {
 
 export interface Scheduler {
   jobs(): JobInfo[];
+  /** Whether the ticks run here (this replica leads). */
+  runsHere(): boolean;
   stop(): void;
 }
 
 /** Starts the jobs; an invalid cron expression throws with the job's name in the message. */
-export function startScheduler(specs: JobSpec[], logger: Logger): Scheduler {
+export function startScheduler(
+  specs: JobSpec[],
+  logger: Logger,
+  runsHere: () => boolean = () => true,
+): Scheduler {
   const jobs = specs.map((spec) => {
     try {
       return {
         spec,
         cron: new Cron(spec.cron, { name: spec.name, protect: true, catch: true }, async () => {
+          if (!runsHere()) return;
           try {
             await spec.run();
           } catch (error) {
@@ -58,6 +66,7 @@ export function startScheduler(specs: JobSpec[], logger: Logger): Scheduler {
         last_run: cron.currentRun()?.toISOString() ?? cron.previousRun()?.toISOString() ?? null,
         next_run: cron.nextRun()?.toISOString() ?? null,
       })),
+    runsHere,
     stop: () => {
       for (const { cron } of jobs) cron.stop();
     },

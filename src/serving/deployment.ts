@@ -1,11 +1,15 @@
-// Moves registry versions into service: loads a version (sha256-checked and
-// warmed up) before any alias moves, so the slot only ever holds a model that
-// ran. Promotion, rollback, reload and upload all go through here.
+// Moves registry versions into service: a version is loaded (sha256-checked
+// and warmed up) before anything points at it, so the slot only ever holds a
+// model that ran. Promotion, rollback, reload, upload and following the alias
+// when another replica moved it all go through here, one swap at a time.
 
-import { conflict, errorMessage } from "../errors.ts";
+import { conflict } from "../errors.ts";
+import { createMutex } from "../mutex.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { AliasEvent, ModelVersion, Registry } from "../registry/registry.ts";
+import { moveAlias } from "../pipeline/move-alias.ts";
+import type { AliasEvent, ModelVersion } from "../registry/registry.ts";
+import type { Stores } from "../store/stores.ts";
 import type { ModelSlot } from "./model-slot.ts";
 import { loadOnnxModel, type OnnxModel } from "./onnx-model.ts";
 
@@ -13,8 +17,10 @@ export interface Deployment {
   /** The model and alias this process serves. */
   modelName: string;
   serveAlias: string;
-  /** Loads whatever the serving alias points at into the slot. */
+  /** Loads whatever the serving alias points at into the slot (again, even if it is there). */
   reload(actor: string): Promise<ModelVersion>;
+  /** Serves what the serving alias points at now, unless the slot holds it already; undefined when no alias. */
+  follow(actor: string): Promise<ModelVersion | undefined>;
   /** Loads a version without serving it (validation, evaluation). */
   load(version: ModelVersion): Promise<OnnxModel>;
   /** Points an alias at a version; when it is the serving alias, the slot swaps to it. */
@@ -25,15 +31,27 @@ export interface Deployment {
     actor: string,
     reason?: string,
   ): Promise<AliasEvent>;
-  deleteAlias(name: string, alias: string, actor: string): AliasEvent;
+  deleteAlias(name: string, alias: string, actor: string): Promise<AliasEvent>;
   /** Validates uploaded ONNX bytes by loading and running them, then registers a version. */
   registerUpload(name: string, bytes: Uint8Array, actor: string): Promise<ModelVersion>;
-  /** Calls `listener` after every swap with the version now in service (the drift reference follows it). */
-  onServe(listener: (version: ModelVersion) => void): void;
+  /** Loads a version from bytes already in hand (inside a transaction, where the registry is busy). */
+  loadBytes(
+    bytes: Uint8Array,
+    version: Pick<ModelVersion, "modelName" | "version">,
+  ): Promise<OnnxModel>;
+  /**
+   * Runs `commit` — a transaction that moves the serving alias and hands back
+   * the loaded model of the version it moved to — and serves that model the
+   * moment it committed, with no other swap in between.
+   */
+  publish(
+    commit: () => Promise<{ version: ModelVersion; model: OnnxModel }>,
+    actor: string,
+  ): Promise<ModelVersion>;
 }
 
 export function createDeployment(options: {
-  registry: Registry;
+  stores: Stores;
   slot: ModelSlot;
   modelName: string;
   serveAlias: string;
@@ -41,14 +59,17 @@ export function createDeployment(options: {
   logger: Logger;
   maxBatchRows?: number;
 }): Deployment {
-  const { registry, slot, modelName, serveAlias, metrics, logger } = options;
-  const listeners: ((version: ModelVersion) => void)[] = [];
+  const { stores, slot, modelName, serveAlias, metrics, logger } = options;
+  const { registry } = stores;
+  const oneSwapAtATime = createMutex();
 
-  const load = async (version: ModelVersion) =>
-    loadOnnxModel(await registry.readArtifact(version), {
+  const loadBytes = (bytes: Uint8Array, version: Pick<ModelVersion, "modelName" | "version">) =>
+    loadOnnxModel(bytes, {
       identity: { name: version.modelName, version: version.version },
       maxBatchRows: options.maxBatchRows,
     });
+  const load = async (version: ModelVersion) =>
+    loadBytes(await registry.readArtifact(version), version);
 
   const serve = (model: OnnxModel, version: ModelVersion, actor: string) => {
     const previous = slot.swap(model);
@@ -69,36 +90,49 @@ export function createDeployment(options: {
       previous_version: previous?.identity.version ?? null,
       actor,
     });
-    for (const listener of listeners) {
-      try {
-        listener(version);
-      } catch (error) {
-        logger.error("model.serve_listener_failed", { error: errorMessage(error) });
-      }
-    }
+  };
+
+  const loadAndServe = async (version: ModelVersion, actor: string) => {
+    serve(await load(version), version, actor);
+    return version;
   };
 
   const servesAlias = (name: string, alias: string) => name === modelName && alias === serveAlias;
+  const context = { serveAlias, logger };
 
   return {
     modelName,
     serveAlias,
-    async reload(actor) {
-      const version = registry.getVersionByAlias(modelName, serveAlias);
-      serve(await load(version), version, actor);
-      return version;
-    },
+    reload: (actor) =>
+      oneSwapAtATime(async () =>
+        loadAndServe(await registry.getVersionByAlias(modelName, serveAlias), actor),
+      ),
+    follow: (actor) =>
+      oneSwapAtATime(async () => {
+        const version = await registry.findVersionByAlias(modelName, serveAlias);
+        if (!version || slot.current()?.identity.version === version.version) return version;
+        return loadAndServe(version, actor);
+      }),
     load,
     async setAlias(name, alias, versionNumber, actor, reason) {
-      const version = registry.getVersion(name, versionNumber);
-      if (!servesAlias(name, alias))
-        return registry.setAlias(name, alias, versionNumber, { actor, reason });
-      const model = await load(version);
-      const event = registry.setAlias(name, alias, versionNumber, { actor, reason });
-      serve(model, version, actor);
-      return event;
+      const request = { name, alias, version: versionNumber, actor, reason };
+      if (!servesAlias(name, alias)) {
+        return stores.transaction((tx) => moveAlias(tx, request, context));
+      }
+      return oneSwapAtATime(async () => {
+        const version = await registry.getVersion(name, versionNumber);
+        const model = await load(version);
+        try {
+          const event = await stores.transaction((tx) => moveAlias(tx, request, context));
+          serve(model, version, actor);
+          return event;
+        } catch (error) {
+          await model.retire();
+          throw error;
+        }
+      });
     },
-    deleteAlias(name, alias, actor) {
+    async deleteAlias(name, alias, actor) {
       if (servesAlias(name, alias)) {
         throw conflict(
           `Alias ${alias} of ${name} is the one this service serves (KEEL_SERVE_ALIAS); point it at another version instead of deleting it`,
@@ -109,7 +143,7 @@ export function createDeployment(options: {
     async registerUpload(name, bytes, actor) {
       const model = await loadOnnxModel(bytes, { identity: { name, version: 0 } });
       await model.retire();
-      const version = registry.createVersion({
+      const version = await registry.createVersion({
         modelName: name,
         onnx: bytes,
         signature: model.signature,
@@ -125,8 +159,12 @@ export function createDeployment(options: {
       });
       return version;
     },
-    onServe(listener) {
-      listeners.push(listener);
-    },
+    loadBytes,
+    publish: (commit, actor) =>
+      oneSwapAtATime(async () => {
+        const { version, model } = await commit();
+        serve(model, version, actor);
+        return version;
+      }),
   };
 }

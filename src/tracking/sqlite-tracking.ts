@@ -1,13 +1,18 @@
-// Run tracking's SQLite store: runs, their params and metric series.
+// Run tracking's SQLite store (synchronous; src/store/sqlite-stores.ts gives
+// it its async port): runs, their params and metric series. One process owns
+// the database, so a run is orphaned exactly when another process started it.
 
 import type { Database } from "bun:sqlite";
 import { notFound } from "../errors.ts";
+import type { Synchronous } from "../store/sqlite-gate.ts";
 import {
   type MetricPoint,
+  type NewRun,
   RUN_STATUSES,
   type Run,
   type RunStatus,
   type RunTrigger,
+  runNotRunning,
   type Tracking,
 } from "./tracking.ts";
 
@@ -28,7 +33,11 @@ interface RunRow {
   progress: string | null;
 }
 
-export function createSqliteTracking(options: { db: Database }): Tracking {
+/** A json_each row's value as JSON text (json_each gives booleans as 1/0 and strings unquoted). */
+const EACH_AS_JSON = `CASE type WHEN 'text' THEN json_quote(value) WHEN 'null' THEN 'null'
+  WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE value END`;
+
+export function createSqliteTracking(options: { db: Database }): Synchronous<Tracking> {
   const { db } = options;
   const now = () => new Date().toISOString();
 
@@ -73,13 +82,29 @@ export function createSqliteTracking(options: { db: Database }): Tracking {
     "INSERT INTO run_metrics (run_id, key, value, step, at) VALUES (?, ?, ?, ?, ?)",
   );
 
+  /** Inserts a running run; null when the index of one running training run per model refuses it. */
+  const insertRun = ({ modelName, trigger, params = {}, owner }: NewRun): Run | null => {
+    const row = db
+      .query<RunRow, [string, string, string, string, string, number]>(
+        `INSERT INTO runs (id, model_name, trigger, status, started_at, params, owner)
+         VALUES (?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *`,
+      )
+      .get(crypto.randomUUID(), modelName, trigger, now(), JSON.stringify(params), owner);
+    return row ? toRun(row) : null;
+  };
+
   return {
-    createRun({ modelName, trigger, params = {} }) {
-      const id = crypto.randomUUID();
-      db.query(
-        "INSERT INTO runs (id, model_name, trigger, status, started_at, params) VALUES (?, ?, ?, 'running', ?, ?)",
-      ).run(id, modelName, trigger, now(), JSON.stringify(params));
-      return toRun(getRow(id));
+    createRun: (input) => insertRun(input)!,
+
+    startTrainingRun(input) {
+      const run = insertRun(input);
+      if (run) return { run, started: true };
+      const running = db
+        .query<RunRow, [string]>(
+          `SELECT * FROM runs WHERE model_name = ? AND status = 'running' AND trigger NOT IN ('ci', 'rollback')`,
+        )
+        .get(input.modelName)!;
+      return { run: toRun(running), started: false };
     },
 
     getRun: (id) => toRun(getRow(id)),
@@ -105,11 +130,14 @@ export function createSqliteTracking(options: { db: Database }): Tracking {
     },
 
     logParams(id, params) {
-      const current = JSON.parse(getRow(id).params);
-      db.query("UPDATE runs SET params = ? WHERE id = ?").run(
-        JSON.stringify({ ...current, ...params }),
-        id,
-      );
+      getRow(id);
+      db.query(
+        `UPDATE runs SET params = (SELECT json_group_object(key, json(v)) FROM (
+           SELECT key, ${EACH_AS_JSON} AS v FROM json_each(runs.params)
+             WHERE key NOT IN (SELECT key FROM json_each(?1))
+           UNION ALL SELECT key, ${EACH_AS_JSON} AS v FROM json_each(?1)))
+         WHERE id = ?2`,
+      ).run(JSON.stringify(params), id);
     },
 
     logMetrics(id, metrics, step = 0) {
@@ -117,6 +145,16 @@ export function createSqliteTracking(options: { db: Database }): Tracking {
       const at = now();
       db.transaction(() => {
         for (const [key, value] of Object.entries(metrics)) {
+          if (Number.isFinite(value)) insertMetric.run(id, key, value, step, at);
+        }
+      })();
+    },
+
+    logSeries(id, key, points) {
+      getRow(id);
+      const at = now();
+      db.transaction(() => {
+        for (const { step, value } of points) {
           if (Number.isFinite(value)) insertMetric.run(id, key, value, step, at);
         }
       })();
@@ -143,26 +181,31 @@ export function createSqliteTracking(options: { db: Database }): Tracking {
     finishRun(id, finish) {
       const row = getRow(id);
       const finishedAt = now();
-      db.query(
-        `UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, version = COALESCE(?, version),
-           decision = ?, reason = ?, error = ? WHERE id = ?`,
-      ).run(
-        finish.status,
-        finishedAt,
-        Date.parse(finishedAt) - Date.parse(row.started_at),
-        finish.version ?? null,
-        finish.decision ?? null,
-        finish.reason ?? null,
-        finish.error ?? null,
-        id,
-      );
+      const { changes } = db
+        .query(
+          `UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, version = COALESCE(?, version),
+           decision = ?, reason = ?, error = ? WHERE id = ? AND status = 'running'`,
+        )
+        .run(
+          finish.status,
+          finishedAt,
+          Date.parse(finishedAt) - Date.parse(row.started_at),
+          finish.version ?? null,
+          finish.decision ?? null,
+          finish.reason ?? null,
+          finish.error ?? null,
+          id,
+        );
+      if (changes === 0) throw runNotRunning(toRun(row));
       return toRun(getRow(id));
     },
 
-    failInterruptedRuns(reason) {
+    failOrphanedRuns(reason, self) {
       const rows = db
-        .query<{ id: string }, []>("SELECT id FROM runs WHERE status = 'running'")
-        .all();
+        .query<{ id: string }, [number]>(
+          "SELECT id FROM runs WHERE status = 'running' AND owner IS NOT ?",
+        )
+        .all(self);
       for (const { id } of rows) {
         this.finishRun(id, { status: "failed", decision: "none", reason, error: reason });
       }

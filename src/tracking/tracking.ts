@@ -1,4 +1,7 @@
-// Run tracking's domain objects and the narrow interface its stores implement.
+// Run tracking's domain objects and the narrow interface its stores implement
+// (SQLite and PostgreSQL, one contract: tests/tracking/tracking-contract.test.ts).
+
+import { AppError } from "../errors.ts";
 
 export const RUN_TRIGGERS = [
   "bootstrap",
@@ -63,31 +66,70 @@ export interface RunQuery {
   limit?: number;
 }
 
-export interface Tracking {
-  createRun(input: {
-    modelName: string;
-    trigger: RunTrigger;
-    params?: Record<string, ParamValue>;
-  }): Run;
-  getRun(id: string): Run;
-  searchRuns(query?: RunQuery): Run[];
-  logParams(id: string, params: Record<string, ParamValue>): void;
-  logMetrics(id: string, metrics: Record<string, number>, step?: number): void;
-  logDataset(id: string, fingerprint: Record<string, unknown>): void;
-  setProgress(id: string, progress: Omit<RunProgress, "at">): void;
-  metricHistory(id: string, key?: string): MetricPoint[];
-  finishRun(id: string, finish: RunFinish): Run;
-  /** Marks runs left `running` by a process that died as failed; returns their ids. */
-  failInterruptedRuns(reason: string): string[];
-  countByStatus(): Record<RunStatus, number>;
+export interface NewRun {
+  modelName: string;
+  trigger: RunTrigger;
+  params?: Record<string, ParamValue>;
+  /** The replica doing the run (its id in the cluster); its runs are failed once it is gone. */
+  owner: number;
 }
 
-/** Ends a run as failed, the message as both its reason and its error. */
-export function failRun(tracking: Tracking, id: string, message: string): Run {
-  return tracking.finishRun(id, {
-    status: "failed",
-    decision: "none",
-    reason: message,
-    error: message,
-  });
+/** Runs that train nothing — a dispatch (`ci`), a `rollback` — and so never wait for a training run. */
+export type NonTrainingTrigger = "ci" | "rollback";
+
+export interface Tracking {
+  /** A run that trains nothing: it starts `running`, beside any training run. */
+  createRun(input: NewRun & { trigger: NonTrainingTrigger }): Promise<Run>;
+  /**
+   * Reserves the model's one training run: a new `running` run, or — when one
+   * is already running on any replica — that run, with `started: false`.
+   */
+  startTrainingRun(input: NewRun): Promise<{ run: Run; started: boolean }>;
+  getRun(id: string): Promise<Run>;
+  searchRuns(query?: RunQuery): Promise<Run[]>;
+  /** Merges params into the run's (in the database, so concurrent writers never lose one). */
+  logParams(id: string, params: Record<string, ParamValue>): Promise<void>;
+  logMetrics(id: string, metrics: Record<string, number>, step?: number): Promise<void>;
+  /** One metric's values over steps (a training curve), in one write. */
+  logSeries(id: string, key: string, points: { step: number; value: number }[]): Promise<void>;
+  logDataset(id: string, fingerprint: Record<string, unknown>): Promise<void>;
+  setProgress(id: string, progress: Omit<RunProgress, "at">): Promise<void>;
+  metricHistory(id: string, key?: string): Promise<MetricPoint[]>;
+  /**
+   * Ends a running run. Throws RUN_NOT_RUNNING (409) when it ended already, or
+   * when its owner no longer holds its lock in the cluster (it is then failed
+   * by the replica that notices, never finished by a stale one).
+   */
+  finishRun(id: string, finish: RunFinish): Promise<Run>;
+  /**
+   * Fails the runs left running by replicas that are gone (a crash, a lost
+   * database connection) — never a run of `self` or of another live replica.
+   * Returns their ids.
+   */
+  failOrphanedRuns(reason: string, self: number): Promise<string[]>;
+  countByStatus(): Promise<Record<RunStatus, number>>;
 }
+
+/** Ends a run as failed, the message as both its reason and its error; a run that already ended stays as it is. */
+export async function failRun(tracking: Tracking, id: string, message: string): Promise<Run> {
+  try {
+    return await tracking.finishRun(id, {
+      status: "failed",
+      decision: "none",
+      reason: message,
+      error: message,
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "RUN_NOT_RUNNING") return tracking.getRun(id);
+    throw error;
+  }
+}
+
+export const runNotRunning = (run: Pick<Run, "id" | "status" | "reason">) =>
+  new AppError(
+    "RUN_NOT_RUNNING",
+    409,
+    run.status === "running"
+      ? `Run ${run.id} cannot end here: this replica lost its lock on the database, so the replica that takes over fails the run`
+      : `Run ${run.id} already ended (${run.status}${run.reason ? `: ${run.reason}` : ""})`,
+  );

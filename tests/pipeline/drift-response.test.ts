@@ -1,22 +1,24 @@
 import { describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { silentLogger } from "../../src/observability/log.ts";
 import { createDriftResponse } from "../../src/pipeline/drift-response.ts";
 import type { Retrainer } from "../../src/pipeline/retrain.ts";
-import { openStore } from "../../src/store/sqlite.ts";
-import { createSqliteTracking } from "../../src/tracking/sqlite-tracking.ts";
+import { openStores } from "../../src/store/open-stores.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 
 const tempDir = useTempDirs();
 const drift = { dataset_drift: true, drift_share: 0.75, drifted_features: ["a", "b", "c"] };
 
 /** A retrainer that records a real run per trigger and finishes it at once. */
-function setup(settings: { action: "none" | "retrain"; cooldownMs: number; dailyCap: number }) {
-  const tracking = createSqliteTracking({ db: openStore(join(tempDir(), "keel.db")) });
+async function setup(settings: {
+  action: "none" | "retrain";
+  cooldownMs: number;
+  dailyCap: number;
+}) {
+  const { tracking } = await openStores({ home: tempDir() });
   const retrainer: Retrainer = {
-    trigger(trigger) {
-      const run = tracking.createRun({ modelName: "m", trigger });
-      tracking.finishRun(run.id, { status: "succeeded" });
+    async trigger(trigger) {
+      const { run } = await tracking.startTrainingRun({ modelName: "m", trigger, owner: 1 });
+      await tracking.finishRun(run.id, { status: "succeeded" });
       return { runId: run.id, started: true };
     },
     currentRunId: () => undefined,
@@ -28,31 +30,31 @@ function setup(settings: { action: "none" | "retrain"; cooldownMs: number; daily
 }
 
 describe("drift response", () => {
-  test("no dataset drift, or action none: nothing starts", () => {
-    const { response } = setup({ action: "none", cooldownMs: 0, dailyCap: 5 });
-    expect(response.respond({ ...drift, dataset_drift: false }).runId).toBeUndefined();
-    expect(response.respond(drift).skipped).toContain("KEEL_DRIFT_ACTION");
+  test("no dataset drift, or action none: nothing starts", async () => {
+    const { response } = await setup({ action: "none", cooldownMs: 0, dailyCap: 5 });
+    expect((await response.respond({ ...drift, dataset_drift: false })).runId).toBeUndefined();
+    expect((await response.respond(drift)).skipped).toContain("KEEL_DRIFT_ACTION");
   });
 
-  test("a drift verdict starts a retrain that records the drifted features", () => {
-    const { response, tracking } = setup({ action: "retrain", cooldownMs: 0, dailyCap: 5 });
-    const { runId } = response.respond(drift, 7);
-    const run = tracking.getRun(runId!);
+  test("a drift verdict starts a retrain that records the drifted features", async () => {
+    const { response, tracking } = await setup({ action: "retrain", cooldownMs: 0, dailyCap: 5 });
+    const { runId } = await response.respond(drift, 7);
+    const run = await tracking.getRun(runId!);
     expect(run.trigger).toBe("drift");
     expect(run.params.drifted_features).toBe("a,b,c");
     expect(run.params.drift_report_id).toBe(7);
   });
 
-  test("the cooldown holds off a second retrain", () => {
-    const { response } = setup({ action: "retrain", cooldownMs: 60 * 60_000, dailyCap: 5 });
-    expect(response.respond(drift).runId).toBeDefined();
-    expect(response.respond(drift).skipped).toContain("KEEL_DRIFT_COOLDOWN_MIN");
+  test("the cooldown holds off a second retrain", async () => {
+    const { response } = await setup({ action: "retrain", cooldownMs: 60 * 60_000, dailyCap: 5 });
+    expect((await response.respond(drift)).runId).toBeDefined();
+    expect((await response.respond(drift)).skipped).toContain("KEEL_DRIFT_COOLDOWN_MIN");
   });
 
-  test("the daily cap counts drift-triggered runs of the last 24 hours", () => {
-    const { response } = setup({ action: "retrain", cooldownMs: 0, dailyCap: 2 });
-    expect(response.respond(drift).runId).toBeDefined();
-    expect(response.respond(drift).runId).toBeDefined();
-    expect(response.respond(drift).skipped).toContain("KEEL_DRIFT_DAILY_CAP");
+  test("the daily cap counts drift-triggered runs of the last 24 hours", async () => {
+    const { response } = await setup({ action: "retrain", cooldownMs: 0, dailyCap: 2 });
+    expect((await response.respond(drift)).runId).toBeDefined();
+    expect((await response.respond(drift)).runId).toBeDefined();
+    expect((await response.respond(drift)).skipped).toContain("KEEL_DRIFT_DAILY_CAP");
   });
 });

@@ -1,8 +1,12 @@
-// The ordered list of schema migrations. SQL files are imported as text so a
-// compiled single binary carries them too; add a new file and a line here.
+// The ordered schema migrations of each backend. SQL files are imported as
+// text so a compiled single binary carries them too; add a file and a line
+// here. Both lists describe the same schema (the store contract tests hold
+// the two backends to one behaviour).
 
-import initial from "./001_initial.sql" with { type: "text" };
-import drift from "./002_drift.sql" with { type: "text" };
+import postgresInitial from "./postgres/001_initial.sql" with { type: "text" };
+import sqliteInitial from "./sqlite/001_initial.sql" with { type: "text" };
+import sqliteDrift from "./sqlite/002_drift.sql" with { type: "text" };
+import sqliteRunOwner from "./sqlite/003_run_owner.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -11,6 +15,11 @@ export interface Migration {
 }
 
 export const MIGRATIONS: Migration[] = [
-  { version: 1, name: "001_initial", sql: initial },
-  { version: 2, name: "002_drift", sql: drift },
+  { version: 1, name: "001_initial", sql: sqliteInitial },
+  { version: 2, name: "002_drift", sql: sqliteDrift },
+  { version: 3, name: "003_run_owner", sql: sqliteRunOwner },
+];
+
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  { version: 1, name: "001_initial", sql: postgresInitial },
 ];

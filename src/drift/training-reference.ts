@@ -1,0 +1,41 @@
+// The drift reference of a freshly trained model: the profile of the data it
+// was trained on, with the model's own predictions on that data (for
+// prediction drift). Building it runs the model over every training row, so a
+// model that cannot predict its own data is refused before it is registered.
+
+import type { Dataset, FeatureColumn, Task } from "../data/dataset.ts";
+import { datasetRows } from "../data/rows.ts";
+import { loadOnnxModel, type OnnxModel } from "../serving/onnx-model.ts";
+import { validateRows } from "../serving/validate-rows.ts";
+import { columnOf } from "./live-columns.ts";
+import { buildReferenceProfile, type ReferenceProfile } from "./profile.ts";
+
+const PREDICTION_CHUNK = 5000;
+
+export async function buildTrainingReference(
+  onnx: Uint8Array,
+  dataset: Dataset,
+): Promise<ReferenceProfile> {
+  const model = await loadOnnxModel(onnx, { identity: { name: "reference", version: 0 } });
+  try {
+    const prediction = await predictionColumn(model, dataset);
+    return buildReferenceProfile({ features: dataset.features, prediction });
+  } finally {
+    await model.retire();
+  }
+}
+
+/** How a model's predictions are profiled: values for regression, classes otherwise. */
+export const predictionShape = (task: Task) =>
+  ({ name: "prediction", type: task === "regression" ? "numeric" : "categorical" }) as const;
+
+async function predictionColumn(model: OnnxModel, dataset: Dataset): Promise<FeatureColumn> {
+  const values: (string | number)[] = [];
+  for (let start = 0; start < dataset.rows; start += PREDICTION_CHUNK) {
+    const end = Math.min(dataset.rows, start + PREDICTION_CHUNK);
+    const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
+    const records = validateRows(datasetRows(dataset, indices), model.signature.features);
+    for (const p of await model.predict(records)) values.push(p.prediction);
+  }
+  return columnOf(predictionShape(model.signature.task), values);
+}
