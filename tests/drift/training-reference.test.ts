@@ -1,0 +1,33 @@
+// A trained model's drift reference: its training data's columns plus the
+// model's own predictions on every row, built before the version is
+// registered; a model that cannot predict the data is refused.
+
+import { expect, test } from "bun:test";
+import { decodeProfile, encodeProfile } from "../../src/drift/profile.ts";
+import { buildTrainingReference } from "../../src/drift/training-reference.ts";
+import { caughtAppError } from "../helpers/app-error.ts";
+import { keelClassifier, skl2onnxClassifier } from "../helpers/onnx-models.ts";
+import { mixedDataset } from "../training/fixtures.ts";
+
+test("profiles every feature and the model's predictions on every training row", async () => {
+  const data = mixedDataset(400, "multiclass");
+  const profile = await buildTrainingReference(await keelClassifier(), data);
+  expect(profile.rows).toBe(400);
+  expect(profile.columns.map((c) => c.name)).toEqual(data.features.map((f) => f.name));
+  const prediction = profile.prediction!;
+  expect(prediction.type).toBe("categorical");
+  if (prediction.type !== "categorical") return;
+  const counted = Object.values(prediction.counts).reduce((a, b) => a + b, 0);
+  expect(counted).toBe(400);
+  expect(Object.keys(prediction.counts).every((c) => ["low", "mid", "high"].includes(c))).toBe(
+    true,
+  );
+  expect(decodeProfile(encodeProfile(profile))).toEqual(profile);
+});
+
+test("a model whose inputs the data does not have is refused before anything is registered", async () => {
+  const error = await caughtAppError(() =>
+    buildTrainingReference(skl2onnxClassifier(), mixedDataset(50, "multiclass")),
+  );
+  expect(error.status).toBe(422);
+});
