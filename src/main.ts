@@ -35,7 +35,8 @@ export interface Keel {
 
 export async function startKeel(config: Config, options: { logger?: Logger } = {}): Promise<Keel> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const stores = await openStores(config);
+  // A database starting beside the service (compose, a Render deploy) gets half a minute.
+  const stores = await openStores(config, { waitForDatabaseMs: 30_000 });
   const spec = await datasetSpec(config);
   const modelName = config.modelName ?? spec?.name ?? nameFromSource(config.dataUrl);
   const cluster = await stores.joinCluster({ modelName, logger });

@@ -26,13 +26,25 @@ export interface Metrics {
   liveQuality: client.Gauge<"model" | "version" | "metric">;
   /** Labels received through /feedback, by outcome (joined | unknown_prediction). */
   feedback: client.Counter<"outcome">;
+  /** 1 while this replica leads (runs the cron jobs, drift checks and the first training); read at each scrape. */
+  leader: client.Gauge;
+  /** 1 while the database answers this replica (always 1 on SQLite); read at each scrape. */
+  storeUp: client.Gauge;
   /** Counts and times one answered HTTP request (runs for every request). */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** Counts rows predicted by a model version (runs for every prediction request). */
   countPredictions(model: string, version: number, rows: number): void;
 }
 
-export function createMetrics(): Metrics {
+/** What the cluster gauges read at each scrape; a lone process leads and its store is up. */
+export interface ClusterProbe {
+  isLeader(): boolean;
+  health(): { ok: boolean };
+}
+
+const ALONE: ClusterProbe = { isLeader: () => true, health: () => ({ ok: true }) };
+
+export function createMetrics(cluster: ClusterProbe = ALONE): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "keel_" });
   const registers = [registry];
@@ -138,6 +150,22 @@ export function createMetrics(): Metrics {
       help: "Labels received through /feedback, by outcome",
       labelNames: ["outcome"],
       registers,
+    }),
+    leader: new client.Gauge({
+      name: "keel_leader",
+      help: "1 while this replica leads (cron jobs, drift checks, first training)",
+      registers,
+      collect() {
+        this.set(cluster.isLeader() ? 1 : 0);
+      },
+    }),
+    storeUp: new client.Gauge({
+      name: "keel_store_up",
+      help: "1 while the database answers this replica",
+      registers,
+      collect() {
+        this.set(cluster.health().ok ? 1 : 0);
+      },
     }),
   };
 }

@@ -50,7 +50,7 @@ export interface ServiceDeps {
 
 export function buildService(deps: ServiceDeps): Service {
   const { config, stores, cluster, modelName, logger } = deps;
-  const metrics = createMetrics();
+  const metrics = createMetrics(cluster);
   const slot = createModelSlot();
   const deployment = createDeployment({
     stores,

@@ -20,13 +20,21 @@ export interface StoreLocation {
   artifactUrl?: string;
 }
 
-export async function openStores(location: StoreLocation): Promise<Stores> {
+export async function openStores(
+  location: StoreLocation,
+  options: { waitForDatabaseMs?: number } = {},
+): Promise<Stores> {
   const artifactDir = join(location.home, "artifacts");
   const s3 = location.artifactUrl
     ? withArtifactCache(createS3ArtifactStore(location.artifactUrl), artifactDir)
     : undefined;
   if (location.databaseUrl) {
-    return openPostgresStores({ url: location.databaseUrl, artifacts: s3, cacheDir: artifactDir });
+    return openPostgresStores({
+      url: location.databaseUrl,
+      artifacts: s3,
+      cacheDir: artifactDir,
+      waitMs: options.waitForDatabaseMs,
+    });
   }
   return openSqliteStores({
     path: sqlitePath(location.home),

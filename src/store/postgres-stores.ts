@@ -23,8 +23,9 @@ export async function openPostgresStores(options: {
   artifacts?: ArtifactStore;
   /** Where this replica caches artifacts it reads from the database. */
   cacheDir: string;
+  waitMs?: number;
 }): Promise<Stores> {
-  const sql = await connectPostgres(options.url);
+  const sql = await connectPostgres(options.url, { waitMs: options.waitMs });
   try {
     await migratePostgres(sql);
   } catch (error) {

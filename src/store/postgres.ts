@@ -7,11 +7,14 @@ import { SQL } from "bun";
 import { redactSource } from "../data/source.ts";
 import { AppError, errorMessage } from "../errors.ts";
 import { type Migration, POSTGRES_MIGRATIONS } from "./migrations/index.ts";
+import { isConnectionError } from "./postgres-errors.ts";
 import { LOCK_NAMESPACE } from "./postgres-locks.ts";
 
 export interface PostgresOptions {
   /** Pool size: serving never queries, so a few connections carry the API, the window and training. */
   max?: number;
+  /** Keeps trying this long for a database that is not up yet (a service starting beside it). */
+  waitMs?: number;
 }
 
 export async function connectPostgres(url: string, options: PostgresOptions = {}): Promise<SQL> {
@@ -21,17 +24,24 @@ export async function connectPostgres(url: string, options: PostgresOptions = {}
     idleTimeout: 60,
     connection: { application_name: "keel" },
   });
-  try {
-    await sql`SELECT 1`;
-  } catch (error) {
-    await sql.close({ timeout: 0 }).catch(() => undefined);
-    throw new AppError(
-      "STORE_UNAVAILABLE",
-      503,
-      `Cannot connect to PostgreSQL at ${redactSource(url)}: ${errorMessage(error)}`,
-    );
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
+    try {
+      await sql`SELECT 1`;
+      return sql;
+    } catch (error) {
+      if (isConnectionError(error) && Date.now() < deadline) {
+        await Bun.sleep(1000);
+        continue;
+      }
+      await sql.close({ timeout: 0 }).catch(() => undefined);
+      throw new AppError(
+        "STORE_UNAVAILABLE",
+        503,
+        `Cannot connect to PostgreSQL at ${redactSource(url)}: ${errorMessage(error)}`,
+      );
+    }
   }
-  return sql;
 }
 
 export async function migratePostgres(

@@ -78,3 +78,26 @@ test("prometheus.yml scrapes keel and the compose file wires the three services"
   expect(Object.keys(compose.services).sort()).toEqual(["grafana", "keel", "prometheus"]);
   expect(compose.services.grafana.volumes.join(" ")).toContain("grafana/dashboards");
 });
+
+test("the scaled compose file runs two replicas on one PostgreSQL, sharing no disk, both scraped", () => {
+  const compose = parse(readFileSync(join(ROOT, "deploy/docker-compose.scaled.yml"), "utf8"), {
+    merge: true,
+  });
+  const keels = ["keel-a", "keel-b"].map((name) => compose.services[name]);
+  const database = compose.services.postgres.environment;
+  for (const keel of keels) {
+    const url = new URL(keel.environment.DATABASE_URL);
+    expect(url.hostname).toBe("postgres");
+    expect(url.pathname).toBe(`/${database.POSTGRES_DB}`);
+    expect(url.username).toBe(database.POSTGRES_USER);
+    expect(keel.volumes).toBeUndefined();
+    expect(keel.depends_on.postgres.condition).toBe("service_healthy");
+  }
+  const ports = keels.map((keel) => keel.ports[0]);
+  expect(new Set(ports).size).toBe(2);
+  const prometheus = parse(readFileSync(join(ROOT, "deploy/prometheus.scaled.yml"), "utf8"));
+  expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([
+    "keel-a:3000",
+    "keel-b:3000",
+  ]);
+});
