@@ -7,21 +7,13 @@ import { expect, test } from "bun:test";
 import { followServedVersion } from "../../src/drift/follow-serving.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { moveAlias } from "../../src/pipeline/move-alias.ts";
-import { inspectOnnx } from "../../src/serving/inspect.ts";
 import type { Stores } from "../../src/store/stores.ts";
-import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
+import { registerClassifier } from "../helpers/registered.ts";
 import { eachBackend } from "../helpers/store-backends.ts";
 
 async function twoVersions(stores: Stores) {
-  for (const bias of [0, 1]) {
-    const onnx = skl2onnxClassifier({ bias });
-    await stores.registry.createVersion({
-      modelName: "weather",
-      onnx,
-      signature: inspectOnnx(onnx).signature,
-      source: bias ? "uploaded" : "trained",
-    });
-  }
+  await registerClassifier(stores.registry, 0, "trained");
+  await registerClassifier(stores.registry, 1, "uploaded");
   return stores.drift.saveReference({
     modelName: "weather",
     version: 1,

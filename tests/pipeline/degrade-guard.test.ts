@@ -7,12 +7,8 @@
 import { expect, test } from "bun:test";
 import type { VersionQuality } from "../../src/drift/live-quality.ts";
 import { silentLogger } from "../../src/observability/log.ts";
-import { createMetrics } from "../../src/observability/metrics.ts";
 import { createDegradeGuard, ROLLBACK_ACTOR } from "../../src/pipeline/degrade-guard.ts";
-import { createDeployment } from "../../src/serving/deployment.ts";
-import { inspectOnnx } from "../../src/serving/inspect.ts";
-import { createModelSlot } from "../../src/serving/model-slot.ts";
-import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
+import { twoVersionsDeployed } from "../helpers/registered.ts";
 import { eachBackend, type OpenedStores } from "../helpers/store-backends.ts";
 
 const worse: VersionQuality[] = [
@@ -23,25 +19,7 @@ const worse: VersionQuality[] = [
 /** Versions 1 and 2 registered, prod moved 1 → 2 by a run, 2 in service. */
 async function promotedTwice(opened: OpenedStores, replicaId: number, leading: { now: boolean }) {
   const { stores } = opened;
-  for (const bias of [0, 1]) {
-    const onnx = skl2onnxClassifier({ bias });
-    await stores.registry.createVersion({
-      modelName: "weather",
-      onnx,
-      signature: inspectOnnx(onnx).signature,
-      source: "uploaded",
-    });
-  }
-  const slot = createModelSlot();
-  const metrics = createMetrics();
-  const deployment = createDeployment({
-    stores,
-    slot,
-    modelName: "weather",
-    serveAlias: "prod",
-    metrics,
-    logger: silentLogger,
-  });
+  const { slot, metrics, deployment } = await twoVersionsDeployed(stores);
   await deployment.setAlias("weather", "prod", 1, "ci");
   await deployment.setAlias("weather", "prod", 2, "run:abc");
   const guard = createDegradeGuard({

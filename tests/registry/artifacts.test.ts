@@ -10,13 +10,13 @@ import { withArtifactCache } from "../../src/registry/artifact-cache.ts";
 import { type ArtifactStore, readVerified } from "../../src/registry/artifacts.ts";
 import { createFileArtifactStore } from "../../src/registry/file-artifacts.ts";
 import { createS3ArtifactStore } from "../../src/registry/s3-artifacts.ts";
-import { inspectOnnx } from "../../src/serving/inspect.ts";
 import { sha256Hex } from "../../src/sha256.ts";
 import { openStores, type StoreLocation } from "../../src/store/open-stores.ts";
 import type { Stores } from "../../src/store/stores.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
 import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
 import { freshDatabase, hasPostgres } from "../helpers/postgres.ts";
+import { registerClassifier } from "../helpers/registered.ts";
 import { type S3Server, startS3Server } from "../helpers/s3.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 
@@ -38,15 +38,7 @@ function counting(store: ArtifactStore) {
   };
 }
 
-const registerOn = (stores: Stores, bias = 0) => {
-  const onnx = skl2onnxClassifier({ bias });
-  return stores.registry.createVersion({
-    modelName: "weather",
-    onnx,
-    signature: inspectOnnx(onnx).signature,
-    source: "uploaded",
-  });
-};
+const registerOn = (stores: Stores, bias = 0) => registerClassifier(stores.registry, bias);
 
 describe("file artifacts", () => {
   test("each file is named after its sha256, and the same bytes share one file", async () => {

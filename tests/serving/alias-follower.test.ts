@@ -5,35 +5,14 @@
 import { test } from "bun:test";
 import { SQL } from "bun";
 import { silentLogger } from "../../src/observability/log.ts";
-import { createMetrics } from "../../src/observability/metrics.ts";
 import { followServingAlias } from "../../src/serving/alias-follower.ts";
-import { createDeployment } from "../../src/serving/deployment.ts";
-import { inspectOnnx } from "../../src/serving/inspect.ts";
-import { createModelSlot } from "../../src/serving/model-slot.ts";
 import type { Stores } from "../../src/store/stores.ts";
-import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
+import { twoVersionsDeployed } from "../helpers/registered.ts";
 import { eachBackend } from "../helpers/store-backends.ts";
 import { waitFor } from "../http/harness.ts";
 
 async function servingVersionOne(stores: Stores) {
-  for (const bias of [0, 1]) {
-    const onnx = skl2onnxClassifier({ bias });
-    await stores.registry.createVersion({
-      modelName: "weather",
-      onnx,
-      signature: inspectOnnx(onnx).signature,
-      source: "uploaded",
-    });
-  }
-  const slot = createModelSlot();
-  const deployment = createDeployment({
-    stores,
-    slot,
-    modelName: "weather",
-    serveAlias: "prod",
-    metrics: createMetrics(),
-    logger: silentLogger,
-  });
+  const { slot, deployment } = await twoVersionsDeployed(stores);
   await deployment.setAlias("weather", "prod", 1, "ci");
   return { slot, deployment };
 }

@@ -318,7 +318,8 @@ eachBackend((backend) => {
     });
   });
 
-  describe.skipIf(backend.name !== "postgres")("replicas on PostgreSQL", () => {
+  if (backend.name !== "postgres") return;
+  describe("replicas on PostgreSQL", () => {
     test("a live replica's runs are never failed by another; once it is gone they are", async () => {
       const { tracking, owner, opened } = await openTracking();
       const other = await opened.reopen();
