@@ -8,15 +8,15 @@ import type { Config } from "./config.ts";
 import { redactSource } from "./data/source.ts";
 import { type DatasetSpec, findSpecFor, readSpec } from "./data/spec.ts";
 import { createLogger, type Logger } from "./observability/log.ts";
+import { followServingAlias } from "./pipeline/alias-follower.ts";
+import type { Deployment } from "./pipeline/deployment.ts";
 import type { Retrainer } from "./pipeline/retrain.ts";
 import type { Registry } from "./registry/registry.ts";
 import { buildService } from "./service/graph.ts";
 import { startLeaderDuties } from "./service/leader-duties.ts";
 import { bringModelIntoService, failOrphanedRuns } from "./service/start-up.ts";
-import { followServingAlias } from "./serving/alias-follower.ts";
-import type { Deployment } from "./serving/deployment.ts";
 import type { ModelSlot } from "./serving/model-slot.ts";
-import { openStores } from "./store/open-stores.ts";
+import { openStores } from "./state/open-stores.ts";
 import type { Tracking } from "./tracking/tracking.ts";
 
 export interface Keel {

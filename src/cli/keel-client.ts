@@ -8,8 +8,8 @@ import { AppError } from "../errors.ts";
 import { aliasEventView, modelView, runView, versionView } from "../http/views.ts";
 import { silentLogger } from "../observability/log.ts";
 import { moveAlias } from "../pipeline/move-alias.ts";
-import { openStores } from "../store/open-stores.ts";
-import { sqlitePath } from "../store/sqlite-stores.ts";
+import { openStores } from "../state/open-stores.ts";
+import { sqlitePath } from "../state/sqlite-stores.ts";
 import type { RunQuery } from "../tracking/tracking.ts";
 import { ServiceError, UsageError } from "./errors.ts";
 

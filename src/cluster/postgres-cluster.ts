@@ -13,8 +13,7 @@ import { hostname } from "node:os";
 import type { ReservedSQL, SQL } from "bun";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
-import { ALIAS_CHANNEL } from "../registry/postgres-registry.ts";
-import { LOCK_NAMESPACE, lockKeyOf } from "../store/postgres-locks.ts";
+import { ALIAS_CHANNEL, LOCK_NAMESPACE, lockKeyOf } from "../store/postgres-names.ts";
 import type { AliasMoved, Cluster, StoreHealth } from "./cluster.ts";
 
 export interface PostgresClusterOptions {

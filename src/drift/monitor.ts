@@ -11,10 +11,8 @@ import { conflict, invalidData } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSignature } from "../registry/model-format.ts";
-import type { ModelVersion } from "../registry/registry.ts";
-import type { Deployment } from "../serving/deployment.ts";
-import type { Stores } from "../store/stores.ts";
-import type { ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
+import type { ModelVersion, Registry } from "../registry/registry.ts";
+import type { DriftStore, ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
 import { type ColumnShape, columnOf, columnsFromRows } from "./live-columns.ts";
 import type { LiveWindow } from "./live-window.ts";
 import {
@@ -47,16 +45,22 @@ export interface DriftMonitor {
 }
 
 export function createDriftMonitor(deps: {
-  stores: Pick<Stores, "drift" | "registry" | "transaction">;
-  deployment: Deployment;
+  /** keel's stores (state/stores.ts): the part the monitor reads and writes. */
+  stores: {
+    drift: DriftStore;
+    registry: Registry;
+    transaction<T>(work: (tx: { drift: DriftStore }) => Promise<T>): Promise<T>;
+  };
+  /** The model and the alias whose version is in service. */
+  served: { modelName: string; serveAlias: string };
   window: LiveWindow;
   settings: DriftMonitorSettings;
   metrics: Metrics;
   logger: Logger;
 }): DriftMonitor {
-  const { stores, deployment, window, settings, metrics, logger } = deps;
+  const { stores, window, settings, metrics, logger } = deps;
   const store = stores.drift;
-  const { modelName } = deployment;
+  const { modelName, serveAlias } = deps.served;
   let cached: { id: number; profile: ReferenceProfile } | undefined;
 
   const profileOf = (reference: ReferenceRecord): ReferenceProfile => {
@@ -67,9 +71,9 @@ export function createDriftMonitor(deps: {
   };
 
   const servedVersion = async (): Promise<ModelVersion> => {
-    const version = await stores.registry.findVersionByAlias(modelName, deployment.serveAlias);
+    const version = await stores.registry.findVersionByAlias(modelName, serveAlias);
     if (!version) {
-      throw conflict(`No version of ${modelName} is served yet (alias ${deployment.serveAlias})`);
+      throw conflict(`No version of ${modelName} is served yet (alias ${serveAlias})`);
     }
     return version;
   };

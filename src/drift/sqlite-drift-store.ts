@@ -1,5 +1,5 @@
 // DriftStore on keel's SQLite database (tables from migration 002_drift.sql);
-// synchronous, src/store/sqlite-stores.ts gives it its async port.
+// synchronous, src/state/sqlite-stores.ts gives it its async port.
 
 import type { Database } from "bun:sqlite";
 import type { Synchronous } from "../store/sqlite-gate.ts";

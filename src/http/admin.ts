@@ -4,9 +4,9 @@ import { Elysia, t } from "elysia";
 import type { GithubSettings } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
+import type { Deployment } from "../pipeline/deployment.ts";
 import { dispatchRetrainWorkflow, type WorkflowInputs } from "../pipeline/github-dispatch.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
-import type { Deployment } from "../serving/deployment.ts";
 import type { Tracking } from "../tracking/tracking.ts";
 import { versionView } from "./views.ts";
 

@@ -3,8 +3,8 @@
 
 import { Elysia, t } from "elysia";
 import { badRequest } from "../errors.ts";
+import type { Deployment } from "../pipeline/deployment.ts";
 import type { Registry } from "../registry/registry.ts";
-import type { Deployment } from "../serving/deployment.ts";
 import { readBytes } from "./body.ts";
 import { aliasEventView, modelView, versionView } from "./views.ts";
 

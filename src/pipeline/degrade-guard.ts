@@ -12,9 +12,9 @@ import { primaryLiveMetric, type VersionQuality } from "../drift/live-quality.ts
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { Deployment } from "../serving/deployment.ts";
-import type { Stores } from "../store/stores.ts";
+import type { Stores } from "../state/stores.ts";
 import { failRun } from "../tracking/tracking.ts";
+import type { Deployment } from "./deployment.ts";
 import { moveAlias } from "./move-alias.ts";
 
 export const ROLLBACK_ACTOR = "keel:rollback-on-degrade";

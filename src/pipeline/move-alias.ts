@@ -7,7 +7,7 @@
 import { followServedVersion, type ReferenceFollow } from "../drift/follow-serving.ts";
 import type { Logger } from "../observability/log.ts";
 import type { AliasEvent } from "../registry/registry.ts";
-import type { StorePorts } from "../store/stores.ts";
+import type { StorePorts } from "../state/stores.ts";
 
 export interface AliasMoveRequest {
   name: string;

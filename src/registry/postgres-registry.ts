@@ -9,13 +9,11 @@ import { notFound } from "../errors.ts";
 import { sha256Hex } from "../sha256.ts";
 import { isUniqueViolation } from "../store/postgres-errors.ts";
 import { iso, json, type PgHandle, pgAtomically, pgRead } from "../store/postgres-handle.ts";
+import { ALIAS_CHANNEL } from "../store/postgres-names.ts";
 import { checkAliasName } from "./alias-name.ts";
 import { type ArtifactStore, readVerified } from "./artifacts.ts";
 import type { ModelSignature } from "./model-format.ts";
 import type { AliasEvent, AliasMove, ModelVersion, RegisteredModel, Registry } from "./registry.ts";
-
-/** The NOTIFY channel of alias moves; the payload is `{"model", "alias", "version"}`. */
-export const ALIAS_CHANNEL = "keel_alias_moved";
 
 const VERSION_ATTEMPTS = 8;
 

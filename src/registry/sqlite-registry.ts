@@ -1,4 +1,4 @@
-// The registry's SQLite store (synchronous; src/store/sqlite-stores.ts gives
+// The registry's SQLite store (synchronous; src/state/sqlite-stores.ts gives
 // it its async port). Versions are numbered per model inside one transaction,
 // after their artifact is durably stored.
 

@@ -16,14 +16,14 @@ import type { Logger } from "../observability/log.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import { createTraffic } from "../observability/traffic.ts";
 import { createDegradeGuard } from "../pipeline/degrade-guard.ts";
+import { createDeployment, type Deployment } from "../pipeline/deployment.ts";
 import { createDriftResponse, type DriftResponse } from "../pipeline/drift-response.ts";
 import { createRetrainer, type Retrainer } from "../pipeline/retrain.ts";
 import { scheduledRetrain } from "../pipeline/scheduled-retrain.ts";
 import { loadTrainingData, type TrainingDataSettings } from "../pipeline/training-data.ts";
 import { type JobSpec, type Scheduler, startScheduler } from "../scheduler/scheduler.ts";
-import { createDeployment, type Deployment } from "../serving/deployment.ts";
 import { createModelSlot, type ModelSlot } from "../serving/model-slot.ts";
-import type { Stores } from "../store/stores.ts";
+import type { Stores } from "../state/stores.ts";
 
 export interface Service {
   modelName: string;
@@ -80,7 +80,7 @@ export function buildService(deps: ServiceDeps): Service {
   });
   const monitor = createDriftMonitor({
     stores,
-    deployment,
+    served: deployment,
     window,
     settings: {
       minRows: config.drift.minRows,

@@ -7,9 +7,9 @@
 import type { Cluster } from "../cluster/cluster.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
+import type { Deployment } from "../pipeline/deployment.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
-import type { Deployment } from "../serving/deployment.ts";
-import type { Stores } from "../store/stores.ts";
+import type { Stores } from "../state/stores.ts";
 
 export interface StartUpDeps {
   stores: Stores;

@@ -8,7 +8,7 @@ import { redactSource } from "../data/source.ts";
 import { AppError, errorMessage } from "../errors.ts";
 import { type Migration, POSTGRES_MIGRATIONS } from "./migrations/index.ts";
 import { isConnectionError } from "./postgres-errors.ts";
-import { LOCK_NAMESPACE } from "./postgres-locks.ts";
+import { LOCK_NAMESPACE } from "./postgres-names.ts";
 
 export interface PostgresOptions {
   /** Pool size: serving never queries, so a few connections carry the API, the window and training. */

@@ -5,7 +5,7 @@
 
 import { notFound } from "../errors.ts";
 import { iso, json, type PgHandle, pgRead, pgWrite } from "../store/postgres-handle.ts";
-import { LOCK_NAMESPACE } from "../store/postgres-locks.ts";
+import { LOCK_NAMESPACE } from "../store/postgres-names.ts";
 import {
   type MetricPoint,
   type NewRun,

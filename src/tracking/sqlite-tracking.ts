@@ -1,4 +1,4 @@
-// Run tracking's SQLite store (synchronous; src/store/sqlite-stores.ts gives
+// Run tracking's SQLite store (synchronous; src/state/sqlite-stores.ts gives
 // it its async port): runs, their params and metric series. One process owns
 // the database, so a run is orphaned exactly when another process started it.
 

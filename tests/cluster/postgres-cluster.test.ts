@@ -9,7 +9,7 @@ import type { Cluster } from "../../src/cluster/cluster.ts";
 import { joinPostgresCluster } from "../../src/cluster/postgres-cluster.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { connectPostgres, migratePostgres } from "../../src/store/postgres.ts";
-import { LOCK_NAMESPACE } from "../../src/store/postgres-locks.ts";
+import { LOCK_NAMESPACE } from "../../src/store/postgres-names.ts";
 import { freshDatabase, hasPostgres } from "../helpers/postgres.ts";
 import { waitFor } from "../http/harness.ts";
 

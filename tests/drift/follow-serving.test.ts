@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { followServedVersion } from "../../src/drift/follow-serving.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { moveAlias } from "../../src/pipeline/move-alias.ts";
-import type { Stores } from "../../src/store/stores.ts";
+import type { Stores } from "../../src/state/stores.ts";
 import { registerClassifier } from "../helpers/registered.ts";
 import { eachBackend } from "../helpers/store-backends.ts";
 

@@ -5,7 +5,7 @@ import { createLiveWindow } from "../../src/drift/live-window.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
 import { createFileArtifactStore } from "../../src/registry/file-artifacts.ts";
-import { openSqliteStores } from "../../src/store/sqlite-stores.ts";
+import { openSqliteStores } from "../../src/state/sqlite-stores.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 
 const tempDir = useTempDirs();

@@ -3,11 +3,11 @@
 
 import { silentLogger } from "../../src/observability/log.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
+import { createDeployment } from "../../src/pipeline/deployment.ts";
 import type { ModelVersion, Registry } from "../../src/registry/registry.ts";
-import { createDeployment } from "../../src/serving/deployment.ts";
 import { inspectOnnx } from "../../src/serving/inspect.ts";
 import { createModelSlot } from "../../src/serving/model-slot.ts";
-import type { Stores } from "../../src/store/stores.ts";
+import type { Stores } from "../../src/state/stores.ts";
 import { skl2onnxClassifier } from "./onnx-models.ts";
 
 /** Registers a real ONNX classifier as the next version of "weather"; `bias` makes its bytes distinct. */

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Cluster } from "../../src/cluster/cluster.ts";
 import { silentLogger } from "../../src/observability/log.ts";
-import { openStores as open } from "../../src/store/open-stores.ts";
-import type { Backend, Stores } from "../../src/store/stores.ts";
+import { openStores as open } from "../../src/state/open-stores.ts";
+import type { Backend, Stores } from "../../src/state/stores.ts";
 import { freshDatabase, hasPostgres } from "./postgres.ts";
 
 export interface BackendUnderTest {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { silentLogger } from "../../src/observability/log.ts";
 import { createDriftResponse } from "../../src/pipeline/drift-response.ts";
 import type { Retrainer } from "../../src/pipeline/retrain.ts";
-import { openStores } from "../../src/store/open-stores.ts";
+import { openStores } from "../../src/state/open-stores.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 
 const tempDir = useTempDirs();

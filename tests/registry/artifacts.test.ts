@@ -11,8 +11,8 @@ import { type ArtifactStore, readVerified } from "../../src/registry/artifacts.t
 import { createFileArtifactStore } from "../../src/registry/file-artifacts.ts";
 import { createS3ArtifactStore } from "../../src/registry/s3-artifacts.ts";
 import { sha256Hex } from "../../src/sha256.ts";
-import { openStores, type StoreLocation } from "../../src/store/open-stores.ts";
-import type { Stores } from "../../src/store/stores.ts";
+import { openStores, type StoreLocation } from "../../src/state/open-stores.ts";
+import type { Stores } from "../../src/state/stores.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
 import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
 import { freshDatabase, hasPostgres } from "../helpers/postgres.ts";

@@ -9,8 +9,8 @@ import { createLogger, silentLogger } from "../../src/observability/log.ts";
 import { buildService, type Service } from "../../src/service/graph.ts";
 import { bringModelIntoService } from "../../src/service/start-up.ts";
 import { inspectOnnx } from "../../src/serving/inspect.ts";
-import { openStores } from "../../src/store/open-stores.ts";
-import type { Stores } from "../../src/store/stores.ts";
+import { openStores } from "../../src/state/open-stores.ts";
+import type { Stores } from "../../src/state/stores.ts";
 import { skl2onnxClassifier } from "../helpers/onnx-models.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 

@@ -1,5 +1,9 @@
-// The advisory locks keel takes on PostgreSQL, as (namespace, key) pairs so
-// they never collide with another application's locks on the same database.
+// The names keel uses on PostgreSQL besides its tables: the advisory locks it
+// takes, as (namespace, key) pairs so they never collide with another
+// application's locks on the same database, and its NOTIFY channels.
+
+/** Alias moves; the payload is `{"model", "alias", "version"}`, sent when the move commits. */
+export const ALIAS_CHANNEL = "keel_alias_moved";
 
 export const LOCK_NAMESPACE = {
   /** Held while migrating (transaction lock). */

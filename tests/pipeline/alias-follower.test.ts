@@ -5,8 +5,8 @@
 import { test } from "bun:test";
 import { SQL } from "bun";
 import { silentLogger } from "../../src/observability/log.ts";
-import { followServingAlias } from "../../src/serving/alias-follower.ts";
-import type { Stores } from "../../src/store/stores.ts";
+import { followServingAlias } from "../../src/pipeline/alias-follower.ts";
+import type { Stores } from "../../src/state/stores.ts";
 import { twoVersionsDeployed } from "../helpers/registered.ts";
 import { eachBackend } from "../helpers/store-backends.ts";
 import { waitFor } from "../http/harness.ts";

@@ -11,10 +11,10 @@ import { withArtifactCache } from "../registry/artifact-cache.ts";
 import type { ArtifactStore } from "../registry/artifacts.ts";
 import { createPostgresArtifactStore } from "../registry/postgres-artifacts.ts";
 import { createPostgresRegistry } from "../registry/postgres-registry.ts";
+import { connectPostgres, migratePostgres } from "../store/postgres.ts";
+import { onPostgres } from "../store/postgres-errors.ts";
+import type { PgHandle } from "../store/postgres-handle.ts";
 import { createPostgresTracking } from "../tracking/postgres-tracking.ts";
-import { connectPostgres, migratePostgres } from "./postgres.ts";
-import { onPostgres } from "./postgres-errors.ts";
-import type { PgHandle } from "./postgres-handle.ts";
 import type { StorePorts, Stores } from "./stores.ts";
 
 export async function openPostgresStores(options: {

@@ -7,11 +7,11 @@ import { conflict } from "../errors.ts";
 import { createMutex } from "../mutex.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { moveAlias } from "../pipeline/move-alias.ts";
 import type { AliasEvent, ModelVersion } from "../registry/registry.ts";
-import type { Stores } from "../store/stores.ts";
-import type { ModelSlot } from "./model-slot.ts";
-import { loadOnnxModel, type OnnxModel } from "./onnx-model.ts";
+import type { ModelSlot } from "../serving/model-slot.ts";
+import { loadOnnxModel, type OnnxModel } from "../serving/onnx-model.ts";
+import type { Stores } from "../state/stores.ts";
+import { moveAlias } from "./move-alias.ts";
 
 export interface Deployment {
   /** The model and alias this process serves. */

@@ -6,9 +6,9 @@ import { singleProcessCluster } from "../cluster/single-process.ts";
 import { createSqliteDriftStore } from "../drift/sqlite-drift-store.ts";
 import type { ArtifactStore } from "../registry/artifacts.ts";
 import { createSqliteRegistry } from "../registry/sqlite-registry.ts";
+import { openStore } from "../store/sqlite.ts";
+import { createSqliteGate, ungated } from "../store/sqlite-gate.ts";
 import { createSqliteTracking } from "../tracking/sqlite-tracking.ts";
-import { openStore } from "./sqlite.ts";
-import { createSqliteGate, ungated } from "./sqlite-gate.ts";
 import type { StorePorts, Stores } from "./stores.ts";
 
 export function openSqliteStores(options: { path: string; artifacts: ArtifactStore }): Stores {
