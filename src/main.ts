@@ -45,7 +45,12 @@ export async function startKeel(config: Config, options: { logger?: Logger } = {
   const service = buildService({ config, stores, cluster, spec, modelName, logger });
   const { app, slot, deployment, retrainer } = service;
   const startUp = { stores, cluster, deployment, retrainer, logger };
-  const duties = startLeaderDuties({ ...startUp, slot });
+  const duties = startLeaderDuties({
+    ...startUp,
+    slot,
+    // Labels reach every replica; the leader, which alone rolls back, looks at all of them.
+    checks: config.drift.rollbackOnDegrade ? [() => service.feedback.refresh()] : [],
+  });
   const follower = followServingAlias({ cluster, deployment, logger });
 
   app.listen({

@@ -24,6 +24,8 @@ export interface PostgresClusterOptions {
 }
 
 export const HEARTBEAT_MS = 2000;
+/** How long a reconnecting replica waits for its old session's lock before it joins under a new id. */
+const REJOIN_SAME_ID_MS = 30_000;
 
 export async function joinPostgresCluster(options: PostgresClusterOptions): Promise<Cluster> {
   const { sql, logger } = options;
@@ -37,6 +39,7 @@ export async function joinPostgresCluster(options: PostgresClusterOptions): Prom
   let health: StoreHealth = { ok: true };
   let beating = false;
   let left = false;
+  let lostAt = 0;
 
   const setLeading = (value: boolean) => {
     if (value === leading) return;
@@ -48,20 +51,34 @@ export async function joinPostgresCluster(options: PostgresClusterOptions): Prom
     for (const listener of leadershipListeners) listener(value);
   };
 
-  /** Opens the lock connection and takes this replica's lock (a new id if the old one is still held). */
+  /**
+   * Opens the lock connection and takes this replica's lock again under the
+   * same id, so its running run stays its own. The previous session may hold
+   * the lock a few seconds more, until the server drops it; only after
+   * REJOIN_SAME_ID_MS does the replica give up the id and join anew.
+   */
   const connect = async () => {
     const reserved = await sql.reserve({ signal: AbortSignal.timeout(heartbeatMs * 2) });
     try {
-      // The server notices a vanished peer in ~6 s and drops its session (and locks).
-      await reserved`SET tcp_keepalives_idle = 3`;
-      await reserved`SET tcp_keepalives_interval = 1`;
-      await reserved`SET tcp_keepalives_count = 3`;
-      if (!(await tryLock(reserved, LOCK_NAMESPACE.replica, replicaId))) {
-        replicaId = await registerReplica(sql);
-        if (!(await tryLock(reserved, LOCK_NAMESPACE.replica, replicaId))) {
-          throw new Error(`replica lock ${replicaId} is taken`);
-        }
-      }
+      await withTimeout(
+        (async () => {
+          // The server notices a vanished peer in ~6 s and drops its session (and locks).
+          await reserved`SET tcp_keepalives_idle = 3`;
+          await reserved`SET tcp_keepalives_interval = 1`;
+          await reserved`SET tcp_keepalives_count = 3`;
+          if (await tryLock(reserved, LOCK_NAMESPACE.replica, replicaId)) return;
+          if (Date.now() - lostAt < REJOIN_SAME_ID_MS) {
+            throw new Error(
+              `the lock of replica ${replicaId} is still held by its previous session`,
+            );
+          }
+          replicaId = await registerReplica(reserved);
+          if (!(await tryLock(reserved, LOCK_NAMESPACE.replica, replicaId))) {
+            throw new Error(`replica lock ${replicaId} is taken`);
+          }
+        })(),
+        heartbeatMs * 1.5,
+      );
     } catch (error) {
       await reserved.close().catch(() => undefined);
       throw error;
@@ -71,7 +88,10 @@ export async function joinPostgresCluster(options: PostgresClusterOptions): Prom
 
   const lose = async (reason: string) => {
     if (left) return;
-    if (health.ok) logger.warn("cluster.store_unreachable", { replica: replicaId, reason });
+    if (health.ok) {
+      logger.warn("cluster.store_unreachable", { replica: replicaId, reason });
+      lostAt = Date.now();
+    }
     health = { ok: false, reason };
     setLeading(false);
     const lost = connection;
@@ -147,7 +167,7 @@ export async function joinPostgresCluster(options: PostgresClusterOptions): Prom
   };
 }
 
-async function registerReplica(sql: SQL): Promise<number> {
+async function registerReplica(sql: SQL | ReservedSQL): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     INSERT INTO replicas (host, pid) VALUES (${hostname()}, ${process.pid}) RETURNING id`;
   return row!.id;

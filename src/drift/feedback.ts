@@ -5,6 +5,7 @@
 // for the predicting one to write its buffer before it answers 404.
 
 import { errorMessage, invalidInput, notFound } from "../errors.ts";
+import { isKeelId } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelVersion, Registry } from "../registry/registry.ts";
@@ -29,6 +30,8 @@ export interface LiveQuality {
 export interface Feedback {
   record(predictionId: string, label: unknown): Promise<FeedbackReceipt>;
   quality(): Promise<LiveQuality>;
+  /** Recomputes live quality now and passes it on (labels may have reached other replicas). */
+  refresh(): Promise<void>;
 }
 
 const REFRESH_EVERY_MS = 1000;
@@ -101,10 +104,13 @@ export function createFeedback(deps: {
       };
     },
     quality,
+    refresh: publish,
   };
 
   async function findRow(predictionId: string) {
-    const deadline = Date.now() + (deps.otherReplicasWaitMs ?? 0);
+    // Only an id keel could have made is worth waiting for; anything else is a 404 at once.
+    const wait = isKeelId(predictionId) ? (deps.otherReplicasWaitMs ?? 0) : 0;
+    const deadline = Date.now() + wait;
     let row = await store.findLiveRow(predictionId);
     while (!row && Date.now() < deadline) {
       await Bun.sleep(50);

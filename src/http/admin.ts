@@ -1,6 +1,7 @@
 // Operational admin routes: reload the serving alias, start a retrain.
 
 import { Elysia, t } from "elysia";
+import type { Cluster } from "../cluster/cluster.ts";
 import type { GithubSettings } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
@@ -23,7 +24,7 @@ export function adminRoutes(options: {
   tracking: Tracking;
   github: GithubSettings;
   /** The replica answering: it records the dispatch run. */
-  replicaId: number;
+  replica: Pick<Cluster, "replicaId">;
   logger: Logger;
   admin: (headers: Headers) => string;
 }) {
@@ -58,7 +59,7 @@ export function adminRoutes(options: {
             modelName: deployment.modelName,
             inputs: stringInputs(body.inputs ?? {}),
             tracking: options.tracking,
-            owner: options.replicaId,
+            owner: options.replica.replicaId,
             logger: options.logger,
           });
           set.status = 202;

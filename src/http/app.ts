@@ -143,7 +143,7 @@ export function createApp(deps: AppDeps) {
         retrainer: deps.retrainer,
         tracking: deps.tracking,
         github: config.github,
-        replicaId: deps.cluster.replicaId,
+        replica: deps.cluster,
         logger,
         admin,
       }),

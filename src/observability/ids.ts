@@ -10,3 +10,8 @@ export function createIdGenerator(): IdGenerator {
   let counter = 0;
   return () => `${prefix}-${(counter++).toString(36).padStart(6, "0")}`;
 }
+
+const ID_SHAPE = /^[0-9a-f]{16}-[0-9a-z]{6,}$/;
+
+/** Whether `id` has the shape of an id made here (by any replica). */
+export const isKeelId = (id: string): boolean => ID_SHAPE.test(id);

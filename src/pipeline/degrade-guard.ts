@@ -8,6 +8,7 @@
 // never commits. A version that was itself put back by a rollback is never
 // rolled "forward" again by this guard.
 
+import type { Cluster } from "../cluster/cluster.ts";
 import { primaryLiveMetric, type VersionQuality } from "../drift/live-quality.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
@@ -33,7 +34,7 @@ export function createDegradeGuard(deps: {
   stores: Stores;
   deployment: Deployment;
   /** The replica deciding: it owns the rollback run, and only the leader decides. */
-  replica: { id: number; isLeader(): boolean };
+  replica: Pick<Cluster, "replicaId" | "isLeader">;
   settings: DegradeSettings;
   metrics: Metrics;
   logger: Logger;
@@ -71,7 +72,7 @@ export function createDegradeGuard(deps: {
       modelName,
       trigger: "rollback",
       params: { from_version: decision.from, to_version: decision.to },
-      owner: replica.id,
+      owner: replica.replicaId,
     });
     try {
       const target = await registry.getVersion(modelName, decision.to);

@@ -5,6 +5,7 @@
 // outcome lands on the run; nothing here ever touches the slot unless a new
 // version loaded and ran.
 
+import type { Cluster } from "../cluster/cluster.ts";
 import type { Split, Task } from "../data/dataset.ts";
 import type { LoadedDataset } from "../data/load.ts";
 import { stratifiedSplit } from "../data/split.ts";
@@ -61,8 +62,8 @@ class RunFailure extends Error {}
 export function createRetrainer(deps: {
   settings: RetrainSettings;
   stores: Stores;
-  /** The replica this process is: it owns the runs it starts. */
-  replicaId: number;
+  /** The replica this process is: it owns the runs it starts (its id read at each start). */
+  replica: Pick<Cluster, "replicaId">;
   deployment: Deployment;
   metrics: Metrics;
   logger: Logger;
@@ -311,7 +312,7 @@ export function createRetrainer(deps: {
       const { run, started } = await tracking.startTrainingRun({
         modelName,
         trigger,
-        owner: deps.replicaId,
+        owner: deps.replica.replicaId,
       });
       if (started) begin(run, options);
       return { runId: run.id, started };

@@ -101,7 +101,7 @@ export function buildService(deps: ServiceDeps): Service {
       trainTimeoutMs: config.trainTimeoutMs,
     },
     stores,
-    replicaId: cluster.replicaId,
+    replica: cluster,
     deployment,
     metrics,
     logger,
@@ -167,7 +167,7 @@ function liveFeedback(
   const guard = createDegradeGuard({
     stores,
     deployment: deps.deployment,
-    replica: { id: cluster.replicaId, isLeader: () => cluster.isLeader() },
+    replica: cluster,
     settings: { margin: config.drift.rollbackMargin, minLabels: config.drift.rollbackMinLabels },
     metrics,
     logger,

@@ -25,7 +25,7 @@ async function promotedTwice(opened: OpenedStores, replicaId: number, leading: {
   const guard = createDegradeGuard({
     stores,
     deployment,
-    replica: { id: replicaId, isLeader: () => leading.now },
+    replica: { replicaId, isLeader: () => leading.now },
     settings: { margin: 0.05, minLabels: 20 },
     metrics,
     logger: silentLogger,
