@@ -16,7 +16,6 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Stores } from "../state/stores.ts";
 import { failRun } from "../tracking/tracking.ts";
 import type { Deployment } from "./deployment.ts";
-import { moveAlias } from "./move-alias.ts";
 
 export const ROLLBACK_ACTOR = "keel:rollback-on-degrade";
 
@@ -75,35 +74,18 @@ export function createDegradeGuard(deps: {
       owner: replica.replicaId,
     });
     try {
-      const target = await registry.getVersion(modelName, decision.to);
-      const model = await deployment.load(target);
-      await deployment.publish(async () => {
-        try {
-          await stores.transaction(async (tx) => {
-            await moveAlias(
-              tx,
-              {
-                name: modelName,
-                alias: serveAlias,
-                version: decision.to,
-                actor: ROLLBACK_ACTOR,
-                reason: decision.reason,
-              },
-              { serveAlias, logger },
-            );
-            await tx.tracking.finishRun(run.id, {
-              status: "succeeded",
-              version: decision.to,
-              decision: "rolled_back",
-              reason: decision.reason,
-            });
+      await deployment.moveServing(
+        decision.to,
+        { actor: ROLLBACK_ACTOR, reason: decision.reason },
+        async (tx) => {
+          await tx.tracking.finishRun(run.id, {
+            status: "succeeded",
+            version: decision.to,
+            decision: "rolled_back",
+            reason: decision.reason,
           });
-        } catch (error) {
-          await model.retire();
-          throw error;
-        }
-        return { version: target, model };
-      }, ROLLBACK_ACTOR);
+        },
+      );
       metrics.trainingRuns.inc({ trigger: "rollback", status: "succeeded" });
       logger.warn("model.rolled_back", { model: modelName, ...decision, run_id: run.id });
     } catch (error) {

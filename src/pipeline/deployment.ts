@@ -10,7 +10,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { AliasEvent, ModelVersion } from "../registry/registry.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import { loadOnnxModel, type OnnxModel } from "../serving/onnx-model.ts";
-import type { Stores } from "../state/stores.ts";
+import type { StorePorts, Stores } from "../state/stores.ts";
 import { moveAlias } from "./move-alias.ts";
 
 export interface Deployment {
@@ -39,6 +39,16 @@ export interface Deployment {
     bytes: Uint8Array,
     version: Pick<ModelVersion, "modelName" | "version">,
   ): Promise<OnnxModel>;
+  /**
+   * Points the serving alias at a registered version: loads it, moves the
+   * alias — with `alsoInTransaction` (a rollback ends its run there) — and
+   * swaps once that committed.
+   */
+  moveServing(
+    version: number,
+    move: { actor: string; reason?: string },
+    alsoInTransaction?: (tx: StorePorts) => Promise<void>,
+  ): Promise<AliasEvent>;
   /**
    * Runs `commit` — a transaction that moves the serving alias and hands back
    * the loaded model of the version it moved to — and serves that model the
@@ -100,6 +110,25 @@ export function createDeployment(options: {
   const servesAlias = (name: string, alias: string) => name === modelName && alias === serveAlias;
   const context = { serveAlias, logger };
 
+  const moveServing: Deployment["moveServing"] = (versionNumber, move, alsoInTransaction) =>
+    oneSwapAtATime(async () => {
+      const version = await registry.getVersion(modelName, versionNumber);
+      const model = await load(version);
+      try {
+        const request = { name: modelName, alias: serveAlias, version: versionNumber, ...move };
+        const event = await stores.transaction(async (tx) => {
+          const moved = await moveAlias(tx, request, context);
+          await alsoInTransaction?.(tx);
+          return moved;
+        });
+        serve(model, version, move.actor);
+        return event;
+      } catch (error) {
+        await model.retire();
+        throw error;
+      }
+    });
+
   return {
     modelName,
     serveAlias,
@@ -115,23 +144,11 @@ export function createDeployment(options: {
       }),
     load,
     async setAlias(name, alias, versionNumber, actor, reason) {
+      if (servesAlias(name, alias)) return moveServing(versionNumber, { actor, reason });
       const request = { name, alias, version: versionNumber, actor, reason };
-      if (!servesAlias(name, alias)) {
-        return stores.transaction((tx) => moveAlias(tx, request, context));
-      }
-      return oneSwapAtATime(async () => {
-        const version = await registry.getVersion(name, versionNumber);
-        const model = await load(version);
-        try {
-          const event = await stores.transaction((tx) => moveAlias(tx, request, context));
-          serve(model, version, actor);
-          return event;
-        } catch (error) {
-          await model.retire();
-          throw error;
-        }
-      });
+      return stores.transaction((tx) => moveAlias(tx, request, context));
     },
+    moveServing,
     async deleteAlias(name, alias, actor) {
       if (servesAlias(name, alias)) {
         throw conflict(

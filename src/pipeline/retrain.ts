@@ -16,7 +16,8 @@ import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelVersion } from "../registry/registry.ts";
 import { inspectOnnx } from "../serving/inspect.ts";
-import type { Stores } from "../state/stores.ts";
+import type { OnnxModel } from "../serving/onnx-model.ts";
+import type { StorePorts, Stores } from "../state/stores.ts";
 import { failRun, type Run, type RunTrigger } from "../tracking/tracking.ts";
 import type { Algorithm, ParamValue, TrainProgress, TrainResult } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
@@ -111,59 +112,61 @@ export function createRetrainer(deps: {
     reference: ReferenceProfile,
     verdict: { promote: boolean; reason: string },
   ): Promise<ModelVersion> => {
-    const commit = () =>
-      stores.transaction(async (tx) => {
-        const version = await tx.registry.createVersion({
-          modelName,
-          onnx: result.onnx,
-          signature: inspectOnnx(result.onnx).signature,
-          metrics: result.metrics,
-          algorithm: result.algorithm,
-          runId: run.id,
-          source: "trained",
-        });
-        await tx.drift.saveReference({
-          modelName,
-          version: version.version,
-          source: "training",
-          rows: reference.rows,
-          profile: encodeProfile(reference),
-        });
-        if (verdict.promote) {
-          await moveAlias(
-            tx,
-            {
-              name: modelName,
-              alias: deployment.serveAlias,
-              version: version.version,
-              actor: `run:${run.id}`,
-              reason: verdict.reason,
-            },
-            { serveAlias: deployment.serveAlias, logger },
-          );
-        }
-        // Loaded now that it has its number, so it serves the moment the move commits.
-        const model = verdict.promote
-          ? await deployment.loadBytes(result.onnx, version)
-          : undefined;
-        try {
+    const actor = `run:${run.id}`;
+    let model: OnnxModel | undefined;
+    const commit = async () => {
+      try {
+        const version = await stores.transaction(async (tx) => {
+          const registered = await registerVersion(tx, run, result, reference);
+          if (verdict.promote) {
+            const { serveAlias } = deployment;
+            const move = { name: modelName, alias: serveAlias, version: registered.version };
+            await moveAlias(tx, { ...move, actor, reason: verdict.reason }, { serveAlias, logger });
+            // Loaded now that it has its number, so it serves the moment the move commits.
+            model = await deployment.loadBytes(result.onnx, registered);
+          }
           await tx.tracking.finishRun(run.id, {
             status: verdict.promote ? "succeeded" : "rejected",
-            version: version.version,
+            version: registered.version,
             decision: verdict.promote ? "promoted" : "rejected",
             reason: verdict.reason,
           });
-        } catch (error) {
-          await model?.retire();
-          throw error;
-        }
-        return { version, model };
-      });
+          return registered;
+        });
+        return { version, model: model! };
+      } catch (error) {
+        await model?.retire();
+        throw error;
+      }
+    };
     if (!verdict.promote) return (await commit()).version;
-    return deployment.publish(async () => {
-      const { version, model } = await commit();
-      return { version, model: model! };
-    }, `run:${run.id}`);
+    return deployment.publish(commit, actor);
+  };
+
+  /** The trained version and its drift reference, in the caller's transaction. */
+  const registerVersion = async (
+    tx: StorePorts,
+    run: Run,
+    result: TrainResult,
+    reference: ReferenceProfile,
+  ) => {
+    const registered = await tx.registry.createVersion({
+      modelName,
+      onnx: result.onnx,
+      signature: inspectOnnx(result.onnx).signature,
+      metrics: result.metrics,
+      algorithm: result.algorithm,
+      runId: run.id,
+      source: "trained",
+    });
+    await tx.drift.saveReference({
+      modelName,
+      version: registered.version,
+      source: "training",
+      rows: reference.rows,
+      profile: encodeProfile(reference),
+    });
+    return registered;
   };
 
   /** Loads the data, holding it to the features, target and task of the model in production. */
