@@ -8,6 +8,7 @@ import { toCategory, toNumber } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
 import { type Cell, parseTable, type RawTable } from "../data/table.ts";
 import { toText } from "../data/text.ts";
+import { ignoredFields } from "../registry/model-format.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
 import type { Prediction } from "../serving/tensors.ts";
 import { validateRows } from "../serving/validate-rows.ts";
@@ -81,6 +82,8 @@ async function predictAll(
   // CSV cells are text: read them by the model's feature types, as training read its data.
   const read = features.map((f) => {
     if (f.type === "text") return toText;
+    // A date cell goes to validateRows as it is: it reads dates as /predict does.
+    if (f.type === "datetime") return (cell: Cell | undefined) => toCategory(cell);
     return f.type === "numeric" ? numberOrNull : toCategory;
   });
   for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
@@ -91,7 +94,11 @@ async function predictAll(
       );
     }
     try {
-      out.push(...(await model.predict(validateRows(rows, model.signature.features))));
+      out.push(
+        ...(await model.predict(
+          validateRows(rows, model.signature.features, ignoredFields(model.signature)),
+        )),
+      );
     } catch (error) {
       // validateRows names rows within the chunk; say which file rows they are.
       throw new UsageError(`rows ${start + 1}–${start + rows.length}: ${(error as Error).message}`);

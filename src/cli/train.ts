@@ -5,9 +5,10 @@
 import { writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
+import type { DatasetFingerprint } from "../data/fingerprint.ts";
 import { loadDataset } from "../data/load.ts";
 import { readSpec } from "../data/spec.ts";
-import { stratifiedSplit } from "../data/split.ts";
+import { holdoutSplit } from "../data/split.ts";
 import type { TrainProgress } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
 import { ServiceError, UsageError } from "./errors.ts";
@@ -74,7 +75,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   });
   const modelName =
     values.name ?? (values.spec || loaded.spec.name ? loaded.spec.name : nameOf(values.data));
-  const split = stratifiedSplit(loaded.dataset.target, testFraction, seed);
+  for (const line of dataNotes(loaded.fingerprint)) process.stderr.write(`keel: ${line}\n`);
+  const split = holdoutSplit(loaded.dataset.target, {
+    testFraction,
+    seed,
+    timeOrdered: loaded.spec.timeColumn !== undefined,
+  });
   const progress = createProgress();
   const started = performance.now();
   const outcome = await runTraining(
@@ -87,6 +93,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         modelName,
         runId: `cli-${Date.now().toString(36)}`,
         timeColumn: loaded.spec.timeColumn,
+        ignoredInputs: loaded.spec.unused.map((u) => u.name),
         params: loaded.spec.params,
       },
     },
@@ -125,6 +132,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
     `${values.out}: ${result.algorithm} on ${loaded.dataset.rows} rows, holdout ${shown}\n`,
   );
   return 0;
+}
+
+/** What keel decided about the data and why: the time column, date features, columns set aside. */
+function dataNotes(fingerprint: DatasetFingerprint): string[] {
+  return fingerprint.schema
+    .filter((c) => c.note && c.role !== "unused")
+    .map((c) => `${c.name} (${c.type}, ${c.role}): ${c.note}`)
+    .concat(fingerprint.warnings);
 }
 
 function describe(p: TrainProgress): string {

@@ -1,9 +1,18 @@
 // Typed columns from raw cells: numeric features as Float64Array, categorical
 // ones as codes over a sorted vocabulary, and the target as classes or values.
-// Columns no model could learn from are refused here, naming the column.
+// A feature no model could learn from is not refused: `uninformative` says
+// why, and the caller sets it aside. A target no model could learn is refused.
 
 import { invalidData } from "../errors.ts";
-import type { FeatureColumn, FeatureType, Target, Task, TextColumn } from "./dataset.ts";
+import type {
+  DatetimeColumn,
+  FeatureColumn,
+  FeatureType,
+  Target,
+  Task,
+  TextColumn,
+} from "./dataset.ts";
+import { datetimeOptionsFor, parseDatetime } from "./datetime.ts";
 import { type ColumnSchema, inferType, toCategory, toNumber } from "./schema.ts";
 import type { Cell } from "./table.ts";
 import { defaultTextOptions, toText } from "./text.ts";
@@ -18,48 +27,72 @@ export function buildFeature(
 ): FeatureColumn {
   if (feature.type === "numeric") return numericColumn(feature.name, cells, rows);
   if (feature.type === "text") return textColumn(feature, cells, rows);
+  if (feature.type === "datetime") return datetimeColumn(feature, cells, rows);
   return categoricalColumn(feature.name, cells, rows);
+}
+
+function datetimeColumn(feature: ColumnSchema, cells: Cell[], rows: Uint32Array): DatetimeColumn {
+  const epoch = feature.datetime?.epoch;
+  const values = Float64Array.from(rows, (r) => parseDatetime(cells[r], epoch));
+  const bad = Array.from(rows, (r) => cells[r]).find(
+    (cell, i) => Number.isNaN(values[i]!) && toCategory(cell) !== null,
+  );
+  if (bad !== undefined) {
+    const expected = epoch
+      ? `a number of ${epoch === "s" ? "seconds" : "milliseconds"} since 1970-01-01`
+      : "a date like 2024-05-01 or a date-time like 2024-05-01T13:45:00Z";
+    throw invalidData(
+      `Feature "${feature.name}" holds ${JSON.stringify(bad)}, which is not ${expected}`,
+    );
+  }
+  const chosen = datetimeOptionsFor(values, epoch);
+  const parts = feature.datetime?.parts ?? chosen.parts;
+  return { name: feature.name, type: "datetime", values, options: { ...chosen, parts } };
 }
 
 function textColumn(feature: ColumnSchema, cells: Cell[], rows: Uint32Array): TextColumn {
   const values = Array.from(rows, (r) => toText(cells[r]));
-  const present = values.filter((v) => v !== "");
-  checkInformative(feature.name, present.length, new Set(present).size, present[0], values.length);
   const options = feature.text ?? defaultTextOptions();
   return { name: feature.name, type: "text", values, options };
 }
 
 function numericColumn(name: string, cells: Cell[], rows: Uint32Array): FeatureColumn {
-  const values = Float64Array.from(rows, (r) => toNumber(cells[r]));
-  const present = values.filter((v) => !Number.isNaN(v));
-  checkInformative(name, present.length, new Set(present).size, present[0], values.length);
-  return { name, type: "numeric", values };
+  return { name, type: "numeric", values: Float64Array.from(rows, (r) => toNumber(cells[r])) };
 }
 
 function categoricalColumn(name: string, cells: Cell[], rows: Uint32Array): FeatureColumn {
   const labels = Array.from(rows, (r) => toCategory(cells[r]));
   const vocabulary = distinctSorted(labels);
-  const present = labels.filter((label) => label !== null).length;
-  checkInformative(name, present, vocabulary.length, vocabulary[0], labels.length);
   return { name, type: "categorical", vocabulary, codes: encode(labels, vocabulary) };
 }
 
-/** A column with no value, or only one, carries no signal a model could use. */
-function checkInformative(
-  name: string,
-  present: number,
-  distinct: number,
-  example: number | string | undefined,
-  rows: number,
-): void {
-  if (present === 0) throw invalidData(`Column "${name}" is empty: no row has a value`);
-  if (distinct > 1) return;
+/**
+ * Why a feature column carries no signal a model could use, or undefined when
+ * it does: no row has a value, or every row has the same one. (One value plus
+ * missing rows is a signal: whether the value is there.)
+ */
+export function uninformative(column: FeatureColumn): string | undefined {
+  const { present, distinct, example } = valueCounts(column);
+  if (present === 0) return "empty: no row has a value";
+  if (distinct > 1 || present < rowCount(column)) return undefined;
   const shown = typeof example === "string" ? JSON.stringify(example) : String(example);
-  const every = present === rows ? "every value" : "every non-missing value";
-  throw invalidData(
-    `Column "${name}" is constant (${every} is ${shown}); it cannot inform a model`,
-  );
+  return `constant: every value is ${shown}`;
 }
+
+function valueCounts(column: FeatureColumn) {
+  if (column.type === "categorical") {
+    const present = column.codes.filter((code) => code >= 0).length;
+    return { present, distinct: column.vocabulary.length, example: column.vocabulary[0] };
+  }
+  const values: (number | string)[] =
+    column.type === "text"
+      ? column.values.filter((v) => v !== "")
+      : Array.from(column.values as Float64Array).filter((v) => !Number.isNaN(v));
+  return { present: values.length, distinct: new Set(values).size, example: values[0] };
+}
+
+const rowCount = (column: FeatureColumn) =>
+  column.type === "categorical" ? column.codes.length : column.values.length;
 
 export function buildTarget(name: string, cells: Cell[], rows: Uint32Array, task?: Task): Target {
   const type = inferType(cells, rows);

@@ -1,9 +1,10 @@
 // The columnar, typed-array form every trainer and the drift maths work on.
 // Rows are never objects here: one typed array per column.
 
+import type { DatetimeOptions } from "./datetime.ts";
 import type { TextOptions } from "./text.ts";
 
-export type FeatureType = "numeric" | "categorical" | "text";
+export type FeatureType = "numeric" | "categorical" | "text" | "datetime";
 export type Task = "classification" | "regression";
 
 export interface NumericColumn {
@@ -31,7 +32,16 @@ export interface TextColumn {
   options: TextOptions;
 }
 
-export type FeatureColumn = NumericColumn | CategoricalColumn | TextColumn;
+export interface DatetimeColumn {
+  name: string;
+  type: "datetime";
+  /** Seconds since the epoch (UTC); NaN marks a missing value. */
+  values: Float64Array;
+  /** Which calendar parts the trainers learn from (datetime.ts). */
+  options: DatetimeOptions;
+}
+
+export type FeatureColumn = NumericColumn | CategoricalColumn | TextColumn | DatetimeColumn;
 
 export type Target =
   | { task: "classification"; name: string; codes: Int32Array; classes: string[] }

@@ -6,12 +6,15 @@ import { sha256Hex } from "../sha256.ts";
 import type { DataFormat } from "./source.ts";
 import { redactSource } from "./source.ts";
 
-export type ColumnRole = "feature" | "target" | "time" | "ignored";
+/** `unused`: a feature set aside because it cannot inform a model; `ignored`: not asked for. */
+export type ColumnRole = "feature" | "target" | "time" | "unused" | "ignored";
 
 export interface ColumnUse {
   name: string;
   type: string;
   role: ColumnRole;
+  /** Why the column has this role, when keel decided it. */
+  note?: string;
 }
 
 export interface DatasetFingerprint {
@@ -25,6 +28,8 @@ export interface DatasetFingerprint {
   dropped_rows: number;
   columns: string[];
   schema: ColumnUse[];
+  /** What a person should know about the data: columns set aside, and why. */
+  warnings: string[];
 }
 
 export interface FingerprintInput {
@@ -35,6 +40,7 @@ export interface FingerprintInput {
   droppedRows: number;
   columns: string[];
   schema: ColumnUse[];
+  warnings?: string[];
 }
 
 export function createFingerprint(input: FingerprintInput): DatasetFingerprint {
@@ -46,5 +52,6 @@ export function createFingerprint(input: FingerprintInput): DatasetFingerprint {
     dropped_rows: input.droppedRows,
     columns: [...input.columns],
     schema: input.schema.map((column) => ({ ...column })),
+    warnings: [...(input.warnings ?? [])],
   };
 }

@@ -11,7 +11,8 @@ export function datasetRows(dataset: Dataset, indices: ArrayLike<number>): Featu
   for (const column of dataset.features) {
     for (let i = 0; i < indices.length; i++) {
       const row = indices[i]!;
-      if (column.type === "numeric") {
+      if (column.type === "numeric" || column.type === "datetime") {
+        // A datetime as its seconds since the epoch, which /predict takes as well as a date string.
         const value = column.values[row]!;
         out[i]![column.name] = Number.isNaN(value) ? null : value;
       } else if (column.type === "text") {

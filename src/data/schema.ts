@@ -3,6 +3,7 @@
 // values the same way training did, so these rules live in one place.
 
 import type { FeatureType } from "./dataset.ts";
+import { type DatetimeOptions, type EpochUnit, looksLikeDatetime } from "./datetime.ts";
 import type { Cell, RawTable } from "./table.ts";
 import { defaultTextOptions, looksLikeText, type TextOptions } from "./text.ts";
 
@@ -15,6 +16,8 @@ export interface ColumnSchema {
   type: FeatureType;
   /** Text columns only: how the n-gram features are made. */
   text?: TextOptions;
+  /** Datetime columns only: the parts a model learns from (chosen from the data when unset). */
+  datetime?: Partial<DatetimeOptions> & { epoch?: EpochUnit };
 }
 
 export function isMissing(cell: Cell | undefined): cell is null | undefined {
@@ -46,13 +49,14 @@ export function inferType(cells: readonly Cell[], rows?: ArrayLike<number>): Fea
   return "numeric";
 }
 
-/** A feature's schema as read from its cells: numeric, free text (see text.ts) or categorical. */
+/** A feature's schema as read from its cells: numeric, dates (datetime.ts), free text (text.ts) or categorical. */
 export function inferFeature(
   name: string,
   cells: readonly Cell[],
   rows: ArrayLike<number>,
 ): ColumnSchema {
   if (inferType(cells, rows) === "numeric") return { name, type: "numeric" };
+  if (looksLikeDatetime(cells, rows)) return { name, type: "datetime" };
   if (looksLikeText(cells, rows)) return { name, type: "text", text: defaultTextOptions() };
   return { name, type: "categorical" };
 }

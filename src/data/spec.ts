@@ -6,8 +6,16 @@
 import { stat } from "node:fs/promises";
 import { AppError, errorMessage, invalidData } from "../errors.ts";
 import type { FeatureType, Task } from "./dataset.ts";
+import { DATE_PARTS, type DatetimePart, type EpochUnit } from "./datetime.ts";
 import type { ColumnSchema } from "./schema.ts";
 import { defaultTextOptions, type TextOptions } from "./text.ts";
+
+/** How the spec may describe a datetime feature: numbers as epochs, and which parts to learn from. */
+export interface DatetimeFeatureSpec {
+  type: "datetime";
+  epoch?: EpochUnit;
+  parts?: DatetimePart[];
+}
 
 /** How the spec may describe a text feature; unset fields take the analyzer's defaults. */
 export interface TextFeatureSpec {
@@ -24,7 +32,7 @@ export interface DatasetSpec {
   target: string;
   task?: Task;
   time_column?: string;
-  features?: Record<string, FeatureType | TextFeatureSpec>;
+  features?: Record<string, FeatureType | TextFeatureSpec | DatetimeFeatureSpec>;
   params?: Record<string, number | string | boolean>;
   /** Drift test choices (checked by src/drift/drift-spec.ts, which knows the methods). */
   drift?: Record<string, unknown>;
@@ -87,7 +95,9 @@ export function validateSpec(value: unknown, origin: string): DatasetSpec {
   return spec as unknown as DatasetSpec;
 }
 
-const FEATURE_TYPES = ["numeric", "categorical", "text"];
+const FEATURE_TYPES = ["numeric", "categorical", "text", "datetime"];
+const DATETIME_FIELDS = new Set(["type", "epoch", "parts"]);
+const ALL_PARTS: readonly string[] = [...DATE_PARTS, "hour"];
 const TEXT_FIELDS = new Set([
   "type",
   "analyzer",
@@ -101,16 +111,42 @@ function checkFeatures(features: unknown, fail: (message: string) => AppError): 
   if (features === undefined) return;
   if (!isRecord(features) || Object.keys(features).length === 0) {
     throw fail(
-      `"features" must be an object mapping column names to "numeric", "categorical" or "text"`,
+      `"features" must be an object mapping column names to "numeric", "categorical", "text" or "datetime"`,
     );
   }
   for (const [name, type] of Object.entries(features)) {
-    if (isRecord(type)) checkTextFeature(name, type, fail);
+    if (isRecord(type) && type.type === "datetime") checkDatetimeFeature(name, type, fail);
+    else if (isRecord(type)) checkTextFeature(name, type, fail);
     else if (!FEATURE_TYPES.includes(type as string)) {
       throw fail(
-        `feature "${name}" must be "numeric", "categorical", "text" or {"type": "text", ...}, got ${JSON.stringify(type)}`,
+        `feature "${name}" must be "numeric", "categorical", "text", "datetime" or {"type": "text" | "datetime", ...}, got ${JSON.stringify(type)}`,
       );
     }
+  }
+}
+
+function checkDatetimeFeature(
+  name: string,
+  spec: Record<string, unknown>,
+  fail: (message: string) => AppError,
+): void {
+  const bad = (why: string) => fail(`datetime feature "${name}": ${why}`);
+  for (const key of Object.keys(spec)) {
+    if (!DATETIME_FIELDS.has(key)) {
+      throw bad(`unknown field "${key}" (known: ${[...DATETIME_FIELDS]})`);
+    }
+  }
+  if (spec.epoch !== undefined && spec.epoch !== "s" && spec.epoch !== "ms") {
+    throw bad(`"epoch" must be "s" (seconds since 1970-01-01) or "ms"`);
+  }
+  const parts = spec.parts;
+  const valid =
+    Array.isArray(parts) &&
+    parts.length > 0 &&
+    parts.every((p) => ALL_PARTS.includes(p)) &&
+    new Set(parts).size === parts.length;
+  if (parts !== undefined && !valid) {
+    throw bad(`"parts" must be a list of distinct parts among ${ALL_PARTS.join(", ")}`);
   }
 }
 
@@ -153,6 +189,13 @@ export function specFeatures(spec: DatasetSpec): ColumnSchema[] | undefined {
   return Object.entries(spec.features).map(([name, type]): ColumnSchema => {
     if (type === "text") return { name, type, text: defaultTextOptions() };
     if (typeof type === "string") return { name, type };
+    if (type.type === "datetime") {
+      const datetime = {
+        ...(type.epoch ? { epoch: type.epoch } : {}),
+        ...(type.parts ? { parts: type.parts } : {}),
+      };
+      return { name, type: "datetime", datetime };
+    }
     const defaults = defaultTextOptions(type.analyzer);
     const text: TextOptions = {
       analyzer: defaults.analyzer,

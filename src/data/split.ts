@@ -1,6 +1,8 @@
-// The train/holdout split. Seeded so a run can be repeated exactly, and
-// stratified for classification so a rare class is not missing from the
-// holdout by bad luck.
+// The train/holdout split. With a time column the holdout is the latest rows
+// (the data is in time order): the model is judged on the period after the
+// one it learned from, as it will be used. Without one it is seeded, so a run
+// can be repeated exactly, and stratified for classification so a rare class
+// is not missing from the holdout by bad luck.
 
 import { invalidInput } from "../errors.ts";
 import type { Split, Target } from "./dataset.ts";
@@ -31,6 +33,31 @@ export function stratifiedSplit(target: Target, testFraction: number, seed: numb
     throw invalidInput(`Cannot split ${rows} rows into a non-empty train and test set`);
   }
   return { train: rowsWhere(inTest, 0, rows - tested), test: rowsWhere(inTest, 1, tested) };
+}
+
+/** The last `testFraction` of the rows (at least one) as the holdout, the rest for training. */
+export function timeOrderedSplit(rows: number, testFraction: number): Split {
+  if (!(testFraction > 0 && testFraction < 1)) {
+    throw invalidInput(`testFraction must be between 0 and 1 (exclusive), got ${testFraction}`);
+  }
+  const tested = Math.min(rows - 1, Math.max(1, Math.round(rows * testFraction)));
+  if (rows < 2) throw invalidInput(`Cannot split ${rows} rows into a non-empty train and test set`);
+  const cut = rows - tested;
+  return {
+    train: Uint32Array.from({ length: cut }, (_, i) => i),
+    test: Uint32Array.from({ length: tested }, (_, i) => cut + i),
+  };
+}
+
+/** The split a training run uses: by time when the data has a time column, else stratified. */
+export function holdoutSplit(
+  target: Target,
+  options: { testFraction: number; seed: number; timeOrdered: boolean },
+): Split {
+  const rows = target.task === "classification" ? target.codes.length : target.values.length;
+  return options.timeOrdered
+    ? timeOrderedSplit(rows, options.testFraction)
+    : stratifiedSplit(target, options.testFraction, options.seed);
 }
 
 /** Scanning in row order keeps both parts ascending without a sort. */

@@ -399,7 +399,7 @@ function categoryCounts(column: FeatureColumn): Map<string, number> {
 }
 
 function asNumbers(column: FeatureColumn): Float64Array {
-  if (column.type === "numeric") return column.values;
+  if (column.type === "numeric" || column.type === "datetime") return column.values;
   if (column.type === "text") return Float64Array.from(column.values, Number);
   return Float64Array.from(column.codes, (code) =>
     code < 0 ? Number.NaN : Number(column.vocabulary[code]),

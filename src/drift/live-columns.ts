@@ -9,6 +9,12 @@ import type {
   NumericColumn,
   TextColumn,
 } from "../data/dataset.ts";
+import {
+  type DatetimePart,
+  datetimePart,
+  type EpochUnit,
+  parseDatetime,
+} from "../data/datetime.ts";
 import { toCategory, toNumber } from "../data/schema.ts";
 import type { Cell } from "../data/table.ts";
 import { defaultTextOptions, type TextAnalyzer, toText } from "../data/text.ts";
@@ -18,6 +24,8 @@ export interface ColumnShape {
   type: "numeric" | "categorical" | "text";
   /** Text columns: how the drift tests split them into tokens. */
   analyzer?: TextAnalyzer;
+  /** A calendar part of the datetime field `from`, counted as a category (drift-columns.ts). */
+  part?: { from: string; part: DatetimePart; epoch?: EpochUnit };
 }
 
 export function numericColumn(name: string, cells: readonly unknown[]): NumericColumn {
@@ -46,6 +54,18 @@ export function textColumn(
 }
 
 export function columnOf(shape: ColumnShape, cells: readonly unknown[]): FeatureColumn {
+  if (shape.part) {
+    const { part, epoch } = shape.part;
+    return categoricalColumn(
+      shape.name,
+      cells.map((c) => {
+        // /predict takes a datetime as a date string or as seconds since the epoch.
+        const seconds = typeof c === "number" && !epoch ? c : parseDatetime(asCell(c), epoch);
+        const value = datetimePart(seconds, part);
+        return Number.isNaN(value) ? null : String(value);
+      }),
+    );
+  }
   if (shape.type === "numeric") return numericColumn(shape.name, cells);
   if (shape.type === "text") return textColumn(shape.name, cells, shape.analyzer);
   return categoricalColumn(shape.name, cells);
@@ -59,7 +79,7 @@ export function columnsFromRows(
   return shapes.map((shape) =>
     columnOf(
       shape,
-      rows.map((row) => row[shape.name]),
+      rows.map((row) => row[shape.part?.from ?? shape.name]),
     ),
   );
 }

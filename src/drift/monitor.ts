@@ -12,6 +12,7 @@ import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSignature } from "../registry/model-format.ts";
 import type { ModelVersion, Registry } from "../registry/registry.ts";
+import { driftShapes } from "./drift-columns.ts";
 import type { DriftStore, ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
 import { type ColumnShape, columnOf, columnsFromRows } from "./live-columns.ts";
 import type { LiveWindow } from "./live-window.ts";
@@ -194,13 +195,7 @@ function scoreOf(f: { p_value?: number; distance?: number; statistic: number }):
   return f.p_value ?? f.distance ?? f.statistic;
 }
 
-function shapesOf(signature: ModelSignature): ColumnShape[] {
-  return signature.features.map((f) =>
-    f.type === "text"
-      ? { name: f.name, type: "text", analyzer: f.text?.analyzer ?? "char" }
-      : { name: f.name, type: f.type === "numeric" ? "numeric" : "categorical" },
-  );
-}
+const shapesOf = (signature: ModelSignature): ColumnShape[] => driftShapes(signature.features);
 
 function referenceView(reference: ReferenceRecord) {
   return {

@@ -7,6 +7,7 @@ import type { Dataset, FeatureColumn, Task } from "../data/dataset.ts";
 import { datasetRows } from "../data/rows.ts";
 import { loadOnnxModel, type OnnxModel } from "../serving/onnx-model.ts";
 import { validateRows } from "../serving/validate-rows.ts";
+import { driftColumns } from "./drift-columns.ts";
 import { columnOf } from "./live-columns.ts";
 import { buildReferenceProfile, type ReferenceProfile } from "./profile.ts";
 
@@ -19,7 +20,7 @@ export async function buildTrainingReference(
   const model = await loadOnnxModel(onnx, { identity: { name: "reference", version: 0 } });
   try {
     const prediction = await predictionColumn(model, dataset);
-    return buildReferenceProfile({ features: dataset.features, prediction });
+    return buildReferenceProfile({ features: driftColumns(dataset.features), prediction });
   } finally {
     await model.retire();
   }

@@ -8,7 +8,7 @@
 import type { Cluster } from "../cluster/cluster.ts";
 import type { Split, Task } from "../data/dataset.ts";
 import type { LoadedDataset } from "../data/load.ts";
-import { stratifiedSplit } from "../data/split.ts";
+import { holdoutSplit } from "../data/split.ts";
 import { encodeProfile, type ReferenceProfile } from "../drift/profile.ts";
 import { buildTrainingReference } from "../drift/training-reference.ts";
 import { errorMessage } from "../errors.ts";
@@ -78,10 +78,15 @@ export function createRetrainer(deps: {
   const execute = async (run: Run, options: TriggerOptions, signal: AbortSignal): Promise<void> => {
     const champion = await registry.findVersionByAlias(modelName, deployment.serveAlias);
     const loaded = await loadData(run, options, champion);
-    const split = stratifiedSplit(loaded.dataset.target, settings.testFraction, settings.seed);
+    const split = holdoutSplit(loaded.dataset.target, {
+      testFraction: settings.testFraction,
+      seed: settings.seed,
+      timeOrdered: loaded.spec.timeColumn !== undefined,
+    });
     await tracking.logParams(run.id, {
       algorithm: settings.algorithm,
       test_fraction: settings.testFraction,
+      split: loaded.spec.timeColumn ? `time (${loaded.spec.timeColumn})` : "stratified",
       seed: settings.seed,
       champion_version: champion?.version ?? null,
       ...loaded.spec.params,
@@ -177,6 +182,9 @@ export function createRetrainer(deps: {
   ) => {
     const loaded = await loadTrainingData(settings, champion, options.dataUrl);
     await tracking.logDataset(run.id, { ...loaded.fingerprint });
+    for (const warning of loaded.fingerprint.warnings) {
+      logger.warn("run.data_warning", { run_id: run.id, warning });
+    }
     return loaded;
   };
 
@@ -197,6 +205,7 @@ export function createRetrainer(deps: {
           modelName,
           runId: run.id,
           timeColumn: loaded.spec.timeColumn,
+          ignoredInputs: loaded.spec.unused.map((u) => u.name),
           params: { ...loaded.spec.params, ...settings.params },
         },
         champion: champion ? await registry.readArtifact(champion) : undefined,

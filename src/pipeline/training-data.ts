@@ -28,6 +28,8 @@ export async function loadTrainingData(
     target: settings.target ?? champion?.signature.target,
     timeColumn: settings.timeColumn,
     features: champion && championFeatures(champion, dataUrl ? undefined : settings.spec),
+    // A column constant last time may vary now: it is read again, not dropped for good.
+    reconsidered: champion?.signature.unused,
   });
   checkCompatible(champion, loaded.spec.target, loaded.spec.task);
   return loaded;
@@ -40,7 +42,8 @@ export async function loadTrainingData(
  */
 function championFeatures(champion: ModelVersion, spec: DatasetSpec | undefined): ColumnSchema[] {
   const fromSpec = new Map((spec ? (specFeatures(spec) ?? []) : []).map((f) => [f.name, f]));
-  return champion.signature.features.map(({ name, type, text }) => {
+  return champion.signature.features.map(({ name, type, text, datetime }) => {
+    if (type === "datetime") return { name, type, ...(datetime ? { datetime } : {}) };
     if (type !== "text") return { name, type };
     const declared = fromSpec.get(name);
     return { name, type, text: declared?.type === "text" ? declared.text : text };

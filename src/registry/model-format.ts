@@ -3,11 +3,13 @@
 // so an ONNX file is a complete model on its own.
 //
 // Inputs: one tensor per feature, named after the feature, shape [N, 1];
-//   numeric → tensor(double) (NaN = missing), categorical and text → tensor(string).
+//   numeric → tensor(double) (NaN = missing), datetime → tensor(double) seconds
+//   since the epoch (UTC; NaN = missing), categorical and text → tensor(string).
 // Outputs: classification → `label` int64 [N] (index into classes) and
 //   `probabilities` double [N, C]; regression → `variable` double [N, 1].
 
 import type { FeatureType, Task } from "../data/dataset.ts";
+import type { DatetimeOptions } from "../data/datetime.ts";
 import type { TextOptions } from "../data/text.ts";
 
 export const METADATA_KEYS = {
@@ -21,6 +23,7 @@ export const METADATA_KEYS = {
   runId: "keel.run_id",
   trainedAt: "keel.trained_at",
   timeColumn: "keel.time_column",
+  ignoredInputs: "keel.ignored_inputs",
 } as const;
 
 export const FORMAT_VERSION = "1";
@@ -38,6 +41,8 @@ export interface FeatureSignature {
   vocabulary?: string[];
   /** Text features: how the graph turns the string into n-gram weights. */
   text?: TextOptions;
+  /** Datetime features: the input is seconds since the epoch, and these parts are derived in the graph. */
+  datetime?: DatetimeOptions;
 }
 
 /** Everything a model says about itself, as stored in `metadata_props`. */
@@ -52,6 +57,8 @@ export interface KeelModelMetadata {
   runId?: string;
   trainedAt: string;
   timeColumn?: string;
+  /** Columns of the training data the model does not use (constant, empty): accepted as inputs and ignored. */
+  ignoredInputs?: string[];
 }
 
 /** Turns metadata into the `metadata_props` key/value list of an ONNX ModelProto. */
@@ -68,6 +75,9 @@ export function toMetadataProps(meta: KeelModelMetadata): { key: string; value: 
   if (meta.classes) props.push({ key: METADATA_KEYS.classes, value: JSON.stringify(meta.classes) });
   if (meta.runId) props.push({ key: METADATA_KEYS.runId, value: meta.runId });
   if (meta.timeColumn) props.push({ key: METADATA_KEYS.timeColumn, value: meta.timeColumn });
+  if (meta.ignoredInputs?.length) {
+    props.push({ key: METADATA_KEYS.ignoredInputs, value: JSON.stringify(meta.ignoredInputs) });
+  }
   return props;
 }
 
@@ -98,11 +108,20 @@ export interface OutputBinding {
   value?: string;
 }
 
+/** The fields a request may carry besides the features: the time column and the unused columns. */
+export function ignoredFields(signature: Pick<ModelSignature, "timeColumn" | "unused">): string[] {
+  return [...(signature.timeColumn ? [signature.timeColumn] : []), ...(signature.unused ?? [])];
+}
+
 /** What the registry keeps about a model's interface, and what serving validates against. */
 export interface ModelSignature {
   task: Task;
   target: string;
   features: FeatureSignature[];
+  /** The training data's time column: a request may carry it; the model ignores it. */
+  timeColumn?: string;
+  /** Data columns set aside as uninformative (constant, empty): a request may carry them; the model ignores them. */
+  unused?: string[];
   classes?: string[];
   inputs: InputBinding;
   outputs: OutputBinding;

@@ -62,12 +62,16 @@ export function inspectOnnx(bytes: Uint8Array): InspectedModel {
     (metadata[METADATA_KEYS.task] as Task | undefined) ??
     (outputBinding.probabilities || outputBinding.label ? "classification" : "regression");
   const classes = parseJson<string[]>(metadata[METADATA_KEYS.classes], "classes");
+  const timeColumn = metadata[METADATA_KEYS.timeColumn];
+  const unused = parseJson<string[]>(metadata[METADATA_KEYS.ignoredInputs], "ignored_inputs");
   return {
     signature: {
       task,
       target: metadata[METADATA_KEYS.target] ?? "target",
       features,
       ...(classes ? { classes } : {}),
+      ...(timeColumn ? { timeColumn } : {}),
+      ...(Array.isArray(unused) && unused.length > 0 ? { unused: unused.map(String) } : {}),
       inputs: inputBinding,
       outputs: outputBinding,
     },
@@ -173,9 +177,10 @@ function bindInputs(inputs: TensorInfo[], features: FeatureSignature[]): InputBi
         `The metadata names feature "${feature.name}" but the model has no input of that name`,
       );
     const type = featureTypeOf(input);
-    // A string input carries categories or free text; the metadata says which.
+    // A string input carries categories or free text, a number a value or an instant; the metadata says which.
     const stringFeature = feature.type === "categorical" || feature.type === "text";
-    if (type !== feature.type && !(type === "categorical" && stringFeature)) {
+    const numberFeature = feature.type === "numeric" || feature.type === "datetime";
+    if (!(type === "categorical" ? stringFeature : numberFeature)) {
       throw invalidModel(`Input "${input.name}" is ${type} but the metadata says ${feature.type}`);
     }
     return { name: input.name, element: input.element!, rank: Math.max(input.dims.length, 1) };

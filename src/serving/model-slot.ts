@@ -3,6 +3,7 @@
 // retired (released after its in-flight predictions finish).
 
 import { AppError } from "../errors.ts";
+import { ignoredFields } from "../registry/model-format.ts";
 import type { OnnxModel } from "./onnx-model.ts";
 import type { Prediction } from "./tensors.ts";
 import { validateRows } from "./validate-rows.ts";
@@ -31,7 +32,11 @@ export function createModelSlot(): ModelSlot {
     async predict(rows) {
       const serving = model;
       if (!serving) throw new AppError("NOT_READY", 503, "No model is loaded yet; retry shortly");
-      const valid = validateRows(rows, serving.signature.features);
+      const valid = validateRows(
+        rows,
+        serving.signature.features,
+        ignoredFields(serving.signature),
+      );
       return { model: serving, predictions: await serving.predict(valid) };
     },
     swap(next) {

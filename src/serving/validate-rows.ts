@@ -1,6 +1,7 @@
 // Checks prediction rows against a model's features before anything runs, and
 // reports every bad field at once so a client can fix its request in one go.
 
+import { parseDatetime } from "../data/datetime.ts";
 import { MAX_TEXT_CHARS, toText } from "../data/text.ts";
 import { invalidInput } from "../errors.ts";
 import type { FeatureSignature } from "../registry/model-format.ts";
@@ -18,11 +19,16 @@ const MAX_REPORTED = 50;
 
 /**
  * Returns the rows typed as feature values, or throws INVALID_INPUT (422) naming each bad field.
- * `null` means a missing value (imputed by the model); an absent key is an error.
+ * `null` means a missing value (imputed by the model); an absent key is an error. Fields in
+ * `ignored` (the time column, data columns the model does not use) may be sent and are ignored.
  */
-export function validateRows(rows: unknown[], features: FeatureSignature[]): Row[] {
+export function validateRows(
+  rows: unknown[],
+  features: FeatureSignature[],
+  ignored: readonly string[] = [],
+): Row[] {
   const problems: FieldProblem[] = [];
-  const known = new Set(features.map((f) => f.name));
+  const known = new Set([...features.map((f) => f.name), ...ignored]);
   rows.forEach((row, index) => {
     const at = rows.length > 1 ? { row: index } : {};
     if (typeof row !== "object" || row === null || Array.isArray(row)) {
@@ -31,6 +37,12 @@ export function validateRows(rows: unknown[], features: FeatureSignature[]): Row
     }
     const record = row as Record<string, unknown>;
     for (const feature of features) {
+      if (feature.type === "datetime") {
+        const { seconds, problem } = readDatetime(feature, record[feature.name]);
+        if (problem) problems.push({ ...at, field: feature.name, problem });
+        else record[feature.name] = seconds;
+        continue;
+      }
       const problem = checkValue(feature, record[feature.name], feature.name in record);
       if (problem) problems.push({ ...at, field: feature.name, problem });
       else if (feature.type === "text") record[feature.name] = asText(record[feature.name]);
@@ -60,6 +72,37 @@ function checkValue(
   if (feature.type === "text") return checkText(value);
   if (typeof value !== "string") return `must be a string or null, got ${typeName(value)}`;
   return undefined;
+}
+
+/**
+ * A datetime becomes seconds since the epoch. It takes a date string, or a
+ * number of seconds (milliseconds when the model was trained on ms epochs);
+ * it may be left out or null: the model reads it as missing.
+ */
+function readDatetime(
+  feature: FeatureSignature,
+  value: unknown,
+): { seconds: number | null; problem?: string } {
+  if (value === undefined || value === null) return { seconds: null };
+  const epoch = feature.datetime?.epoch;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return { seconds: null, problem: "must be a finite number" };
+    return { seconds: epoch === "ms" ? value / 1000 : value };
+  }
+  if (typeof value !== "string") {
+    return {
+      seconds: null,
+      problem: `must be a date string, a number or null, got ${typeName(value)}`,
+    };
+  }
+  const seconds = parseDatetime(value, epoch);
+  if (Number.isNaN(seconds)) {
+    return {
+      seconds: null,
+      problem: `must be a date like 2024-05-01 or 2024-05-01T13:45:00Z, got ${JSON.stringify(value.slice(0, 40))}`,
+    };
+  }
+  return { seconds };
 }
 
 /** Text takes strings, and numbers or booleans as their string form (as a CSV cell would read). */

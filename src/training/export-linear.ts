@@ -1,5 +1,6 @@
 // Exports a fitted linear model (logistic or ridge) with its preprocessing as a
 // keel ONNX graph, all arithmetic in double:
+//   datetime inputs → calendar parts (export-datetime.ts), then read as numeric
 //   numeric inputs → Concat → Where(IsNaN, median) → Sub mean → Div std
 //   categorical input → OneHotEncoder(zeros=1) → Reshape [N, C] → Cast double
 //   text input → TF-IDF n-grams, L2-normalised (text/export-text.ts)
@@ -9,12 +10,14 @@
 
 import type { onnx } from "onnx-proto";
 import { type KeelModelMetadata, OUTPUT_NAMES, toMetadataProps } from "../registry/model-format.ts";
+import { datetimePrelude } from "./export-datetime.ts";
 import type { LogisticModel } from "./logistic.ts";
 import {
   attr,
   doubleTensor,
   ElemType,
   encodeModel,
+  inputElement,
   int64Tensor,
   ML_DOMAIN,
   makeNode,
@@ -159,12 +162,11 @@ function checkNames(meta: KeelModelMetadata, g: Graph, outputs: onnx.IValueInfoP
 /** Encodes the model, its preprocessing and its metadata as ONNX bytes. */
 export function exportLinear({ prep, model, metadata }: LinearExport): Uint8Array {
   const g: Graph = { nodes: [], initializers: [] };
+  for (const f of metadata.features) if (f.type === "datetime") datetimePrelude(g, f);
   designMatrix(g, prep);
   const outputs = model.kind === "logistic" ? classifierHead(g, model) : regressorHead(g, model);
   checkNames(metadata, g, outputs);
-  const inputs = metadata.features.map((f) =>
-    valueInfo(f.name, f.type === "numeric" ? ElemType.DOUBLE : ElemType.STRING, ["N", 1]),
-  );
+  const inputs = metadata.features.map((f) => valueInfo(f.name, inputElement(f), ["N", 1]));
   return encodeModel({
     ...(prep.text.length > 0 ? { opsets: [...OPSETS, { domain: MS_DOMAIN, version: 1 }] } : {}),
     graphName: `keel_${metadata.algorithm}`,

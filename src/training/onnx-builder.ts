@@ -133,6 +133,13 @@ export function valueInfo(
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
+/** A keel model input's element type: numbers and instants are doubles, categories and text strings. */
+export function inputElement(feature: { type: string }): onnx.TensorProto.DataType {
+  return feature.type === "numeric" || feature.type === "datetime"
+    ? ElemType.DOUBLE
+    : ElemType.STRING;
+}
+
 export interface ModelSpec {
   graphName: string;
   nodes: onnx.INodeProto[];

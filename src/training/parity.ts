@@ -8,12 +8,15 @@ import { OUTPUT_NAMES } from "../registry/model-format.ts";
 
 export const PARITY_LIMIT = 1e-5;
 
-/** One [N, 1] tensor per feature: numeric float64 (NaN = missing), categorical and text string ("" = missing). */
+/**
+ * One [N, 1] tensor per feature: numeric float64 (NaN = missing), datetime
+ * float64 seconds since the epoch, categorical and text string ("" = missing).
+ */
 export function buildFeeds(dataset: Dataset, rows: Uint32Array): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   const n = rows.length;
   for (const column of dataset.features) {
-    if (column.type === "numeric") {
+    if (column.type === "numeric" || column.type === "datetime") {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = column.values[rows[i]!]!;
       feeds[column.name] = new Tensor("float64", values, [n, 1]);

@@ -80,6 +80,8 @@ export function fitPreprocessor(dataset: Dataset, rows: Uint32Array): Preprocess
         name: column.name,
         vectorizer: fitVectorizer(column.values, rows, column.options),
       });
+    } else if (column.type === "datetime") {
+      throw new Error(`Datetime feature "${column.name}" must be expanded into its parts first`);
     } else categorical.push({ name: column.name, vocabulary: [...column.vocabulary] });
   }
   const width =

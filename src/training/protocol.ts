@@ -16,6 +16,8 @@ export interface TrainOptions {
   modelName: string;
   runId: string;
   timeColumn?: string;
+  /** Data columns set aside as uninformative: the model accepts and ignores them. */
+  ignoredInputs?: string[];
   /** Hyper-parameters, e.g. `C`, `alpha`, `max_iter`, `learning_rate`, `max_leaf_nodes`. Unknown keys are ignored. */
   params?: Record<string, ParamValue>;
 }

@@ -30,6 +30,7 @@ function copy<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
 
 function copyColumn(f: FeatureColumn, out: Buffers): FeatureColumn {
   if (f.type === "numeric") return { ...f, values: copy(f.values, out) };
+  if (f.type === "datetime") return { ...f, values: copy(f.values, out) };
   // Strings cannot be transferred; postMessage copies them.
   if (f.type === "text") return f;
   return { ...f, codes: copy(f.codes, out), vocabulary: [...f.vocabulary] };

@@ -5,6 +5,7 @@
 import type { Dataset, Split } from "../data/dataset.ts";
 import { errorMessage } from "../errors.ts";
 import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
+import { expandDatetimes } from "./datetime-features.ts";
 import type { DesignMatrix } from "./design-matrix.ts";
 import { evaluateOnnxModel } from "./evaluate-onnx.ts";
 import { exportLinear } from "./export-linear.ts";
@@ -133,6 +134,7 @@ function signature(dataset: Dataset): FeatureSignature[] {
   return dataset.features.map((f): FeatureSignature => {
     if (f.type === "numeric") return { name: f.name, type: "numeric" };
     if (f.type === "text") return { name: f.name, type: "text", text: f.options };
+    if (f.type === "datetime") return { name: f.name, type: "datetime", datetime: f.options };
     return { name: f.name, type: "categorical", vocabulary: [...f.vocabulary] };
   });
 }
@@ -149,6 +151,7 @@ function metadataFor(request: TrainRequest, algorithm: string): KeelModelMetadat
     runId: options.runId,
     trainedAt: new Date().toISOString(),
     timeColumn: options.timeColumn,
+    ignoredInputs: options.ignoredInputs,
   };
 }
 
@@ -187,9 +190,11 @@ export async function trainModel(
   const { train, test } = checkRequest(request);
   const wanted =
     request.options.algorithm === "auto" ? ["linear", "gbdt"] : [request.options.algorithm];
+  // Trainers see a datetime as its calendar parts; the exported graph takes the instant itself.
+  const fitting = { ...request, dataset: expandDatetimes(dataset) };
   const candidates: Candidate[] = [];
   for (const algorithm of wanted) {
-    candidates.push(await trainCandidate(request, algorithm, train, test, onProgress));
+    candidates.push(await trainCandidate(request, fitting, algorithm, train, test, onProgress));
   }
   const { winner, reason } = pick(candidates, dataset.target.task);
   const champion = request.champion ? await scoreChampion(request.champion, dataset, test) : {};
@@ -230,8 +235,10 @@ function pick(
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** `fitting` is `request` as the trainers see it (datetime parts as numeric columns). */
 async function trainCandidate(
   request: TrainRequest,
+  fitting: TrainRequest,
   algorithm: string,
   train: Uint32Array,
   test: Uint32Array,
@@ -241,8 +248,8 @@ async function trainCandidate(
   const started = performance.now();
   const fitted =
     algorithm === "gbdt"
-      ? fitGradientBoosting(request, train, test, onProgress)
-      : fitLinearCandidate(request, train, test, onProgress);
+      ? fitGradientBoosting(fitting, train, test, onProgress)
+      : fitLinearCandidate(fitting, train, test, onProgress);
   const fitSeconds = (performance.now() - started) / 1000;
   onProgress({ stage: "evaluate" });
   const metrics = evaluate(dataset, test, fitted.predictions);

@@ -234,21 +234,12 @@ describe("data no model can learn from is refused", () => {
     );
   });
 
-  test("a feature column that is entirely empty", async () => {
-    const rows = Array.from({ length: 12 }, (_, i) => `${i},,${i % 2}`);
+  test("a dataset whose every feature is empty or constant", async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `,4.7,${i % 2}`);
     await expectAppError(
-      () => buildDataset(csvTable(["x,blank,label", ...rows].join("\n")), { target: "label" }),
+      () => buildDataset(csvTable(["blank,wind,label", ...rows].join("\n")), { target: "label" }),
       "INVALID_DATA",
-      'Column "blank" is empty',
-    );
-  });
-
-  test("a constant feature column", async () => {
-    const rows = Array.from({ length: 12 }, (_, i) => `${i},4.7,${i % 2}`);
-    await expectAppError(
-      () => buildDataset(csvTable(["x,wind,label", ...rows].join("\n")), { target: "label" }),
-      "INVALID_DATA",
-      'Column "wind" is constant (every value is 4.7); it cannot inform a model',
+      'No features left in data: "blank" is empty: no row has a value; "wind" is constant: every value is 4.7',
     );
   });
 
@@ -311,6 +302,120 @@ describe("data no model can learn from is refused", () => {
       () => buildDataset(csvTable(sampleCsv())),
       "INVALID_DATA",
       /No target column/,
+    );
+  });
+});
+
+describe("columns that cannot inform a model are set aside, not refused", () => {
+  const rows = (make: (i: number) => string, n = 20) =>
+    Array.from({ length: n }, (_, i) => make(i));
+
+  test("a constant column and an empty one: the rest trains, the fingerprint says which and why", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "pixels.csv");
+      const lines = rows((i) => `0,,${i % 5},${i % 3},${i % 2}`);
+      await Bun.write(path, ["pixel_0_0,blank,x,y,label", ...lines].join("\n"));
+      const loaded = await loadDataset({ source: path, target: "label" });
+      expect(loaded.dataset.features.map((f) => f.name)).toEqual(["x", "y"]);
+      expect(loaded.spec.unused).toEqual([
+        { name: "pixel_0_0", reason: "constant: every value is 0" },
+        { name: "blank", reason: "empty: no row has a value" },
+      ]);
+      const roles = Object.fromEntries(loaded.fingerprint.schema.map((c) => [c.name, c.role]));
+      expect(roles).toMatchObject({ pixel_0_0: "unused", blank: "unused", x: "feature" });
+      expect(loaded.fingerprint.warnings).toEqual([
+        'Column "pixel_0_0" is set aside (constant: every value is 0): the model does not use it; requests may still send it',
+        'Column "blank" is set aside (empty: no row has a value): the model does not use it; requests may still send it',
+      ]);
+    });
+  });
+
+  test("one value with some rows missing is a signal (the value is there or not): kept", () => {
+    const lines = rows((i) => `${i % 3 ? "yes" : ""},${i % 4},${i % 2}`);
+    const { dataset, spec } = buildDataset(csvTable(["flag,x,label", ...lines].join("\n")), {
+      target: "label",
+    });
+    expect(dataset.features.map((f) => f.name)).toEqual(["flag", "x"]);
+    expect(spec.unused).toEqual([]);
+  });
+
+  test("a retrain reads the production model's set-aside columns again: used once they vary", () => {
+    const lines = rows((i) => `${i % 6},${i % 4},${i % 2}`);
+    const { dataset, spec } = buildDataset(csvTable(["wind,x,label", ...lines].join("\n")), {
+      target: "label",
+      features: [{ name: "x", type: "numeric" }],
+      reconsidered: ["wind", "gone"],
+    });
+    expect(dataset.features.map((f) => f.name)).toEqual(["x", "wind"]);
+    expect(spec.unused).toEqual([]);
+  });
+});
+
+describe("dates", () => {
+  const weatherLike = (n = 30) =>
+    [
+      "date,precipitation,temp_max,weather",
+      ...Array.from(
+        { length: n },
+        (_, i) =>
+          `2012-01-${String(30 - i).padStart(2, "0")},${i % 4},${10 + (i % 6)},${i % 3 ? "sun" : "rain"}`,
+      ),
+    ].join("\n");
+
+  test("without a spec, a table's only date column is its time column: it orders the rows and is no feature", () => {
+    const built = buildDataset(csvTable(weatherLike()), { target: "weather" });
+    expect(built.spec.timeColumn).toBe("date");
+    expect(built.dataset.features.map((f) => f.name)).toEqual(["precipitation", "temp_max"]);
+    expect(built.time?.slice(0, 2)).toEqual(["2012-01-01", "2012-01-02"]);
+    const date = built.schema.find((c) => c.name === "date")!;
+    expect(date).toMatchObject({ type: "datetime", role: "time" });
+    expect(date.note).toContain("the only date column");
+  });
+
+  test("several date columns are features the model learns calendar parts from", () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `2012-01-${String(i + 1).padStart(2, "0")},2012-02-${String((i % 28) + 1).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}:30:00Z,${i % 4},${i % 2}`,
+    );
+    const built = buildDataset(csvTable(["ordered,shipped,x,label", ...lines].join("\n")), {
+      target: "label",
+    });
+    expect(built.spec.timeColumn).toBeUndefined();
+    const [ordered, shipped] = built.dataset.features;
+    expect(ordered).toMatchObject({ name: "ordered", type: "datetime" });
+    expect(ordered?.type === "datetime" && ordered.options.parts).toEqual([
+      "year",
+      "month",
+      "day_of_week",
+      "day_of_year",
+    ]);
+    expect(shipped?.type === "datetime" && shipped.options.parts).toContain("hour");
+    expect(built.spec.features[1]).toMatchObject({
+      name: "shipped",
+      datetime: { parts: expect.arrayContaining(["hour"]) },
+    });
+  });
+
+  test("a spec can read numbers as epoch seconds, and a bad date in a datetime feature is named", async () => {
+    const lines = Array.from(
+      { length: 20 },
+      (_, i) => `${1_700_000_000 + i * 3600},${i % 3},${i % 2}`,
+    );
+    const built = buildDataset(csvTable(["ts,x,label", ...lines].join("\n")), {
+      spec: { target: "label", features: { ts: { type: "datetime", epoch: "s" }, x: "numeric" } },
+    });
+    const ts = built.dataset.features[0]!;
+    expect(ts.type === "datetime" && Array.from(ts.values.slice(0, 2))).toEqual([
+      1_700_000_000, 1_700_003_600,
+    ]);
+    await expectAppError(
+      () =>
+        buildDataset(csvTable(["ts,x,label", ...lines, "2023-99-01,1,0"].join("\n")), {
+          spec: { target: "label", features: { ts: "datetime", x: "numeric" } },
+        }),
+      "INVALID_DATA",
+      /Feature "ts" holds "1700000000", which is not a date like 2024-05-01/,
     );
   });
 });

@@ -61,7 +61,7 @@ describe("a dataset spec", () => {
       ],
       [
         { target: "y", features: { a: "words" } },
-        'feature "a" must be "numeric", "categorical", "text" or {"type": "text", ...}, got "words"',
+        'feature "a" must be "numeric", "categorical", "text", "datetime" or {"type": "text" | "datetime", ...}, got "words"',
       ],
       [
         { target: "y", features: { a: { type: "text", analyzer: "byte" } } },

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Target } from "../../src/data/dataset.ts";
 import { createRandom } from "../../src/data/random.ts";
-import { stratifiedSplit } from "../../src/data/split.ts";
+import { holdoutSplit, stratifiedSplit, timeOrderedSplit } from "../../src/data/split.ts";
 import { expectAppError } from "./helpers.ts";
 
 // 100 rows: class 0 ×70, class 1 ×25, class 2 ×3, class 3 ×2.
@@ -73,5 +73,17 @@ describe("the seeded random generator", () => {
     expect(values).toEqual(Array.from({ length: 1000 }, () => b()));
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
     expect(createRandom(124)()).not.toBe(values[0]!);
+  });
+});
+
+describe("the split of data with a time column", () => {
+  test("holds out the latest rows, the rest for training, whatever the seed", () => {
+    const split = timeOrderedSplit(10, 0.2);
+    expect(Array.from(split.train)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(split.test)).toEqual([8, 9]);
+    expect(holdoutSplit(regression, { testFraction: 0.2, seed: 1, timeOrdered: true })).toEqual(
+      holdoutSplit(regression, { testFraction: 0.2, seed: 2, timeOrdered: true }),
+    );
+    expect(timeOrderedSplit(3, 0.01).test.length).toBe(1);
   });
 });

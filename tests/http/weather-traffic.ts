@@ -43,14 +43,19 @@ export function drifted(rows: WeatherRow[]): WeatherRow[] {
   }));
 }
 
-/** Writes rows as `<dir>/weather.csv` with the bundled spec beside it; returns the CSV path. */
-export function writeWeatherCsv(dir: string, rows: WeatherRow[]): string {
+/**
+ * Writes rows as `<dir>/weather.csv`, with the bundled spec beside it unless
+ * `withSpec` is false (the data as a new user has it); returns the CSV path.
+ */
+export function writeWeatherCsv(dir: string, rows: WeatherRow[], withSpec = true): string {
   const path = join(dir, "weather.csv");
   const lines = rows.map(
     (r) => `${r.date},${r.precipitation},${r.temp_max},${r.temp_min},${r.wind},${r.weather}`,
   );
   writeFileSync(path, `date,precipitation,temp_max,temp_min,wind,weather\n${lines.join("\n")}\n`);
-  copyFileSync(BUNDLED_DATA.replace(/\.csv$/, ".spec.json"), join(dir, "weather.spec.json"));
+  if (withSpec) {
+    copyFileSync(BUNDLED_DATA.replace(/\.csv$/, ".spec.json"), join(dir, "weather.spec.json"));
+  }
   return path;
 }
 

@@ -114,3 +114,45 @@ describe("a text feature", () => {
     expect(error.message).toContain("must be a string, a number or null, got an array");
   });
 });
+
+describe("dates and the fields a model ignores", () => {
+  const dated: FeatureSignature[] = [
+    { name: "x", type: "numeric" },
+    { name: "pickup", type: "datetime", datetime: { parts: ["month", "hour"] } },
+  ];
+
+  test("a datetime takes a date string or seconds since the epoch, and may be null or left out", () => {
+    const rows = [
+      { x: 1, pickup: "2024-05-01T13:45:00Z" },
+      { x: 2, pickup: 1_714_571_100 },
+      { x: 3, pickup: null },
+      { x: 4 },
+    ];
+    expect(validateRows(rows, dated)).toEqual([
+      { x: 1, pickup: 1_714_571_100 },
+      { x: 2, pickup: 1_714_571_100 },
+      { x: 3, pickup: null },
+      { x: 4, pickup: null },
+    ]);
+  });
+
+  test("a datetime that is not a date is a 422 naming it; millisecond epochs when trained on them", async () => {
+    const error = await caughtAppError(() => validateRows([{ x: 1, pickup: "tomorrow" }], dated));
+    expect(error.message).toContain(
+      'feature "pickup" must be a date like 2024-05-01 or 2024-05-01T13:45:00Z, got "tomorrow"',
+    );
+    const ms: FeatureSignature[] = [
+      { name: "t", type: "datetime", datetime: { parts: ["hour"], epoch: "ms" } },
+    ];
+    expect(validateRows([{ t: 1_714_571_100_000 }], ms)).toEqual([{ t: 1_714_571_100 }]);
+  });
+
+  test("the time column and set-aside columns may be sent; other unknown fields are still refused", async () => {
+    const rows = [{ temp_max: 1, temp_min: 0, weather: "sun", date: "2024-05-01", pixel_0_0: 0 }];
+    expect(() => validateRows(rows, features, ["date", "pixel_0_0"])).not.toThrow();
+    const error = await caughtAppError(() =>
+      validateRows([{ ...rows[0], typo: 1 }], features, ["date", "pixel_0_0"]),
+    );
+    expect(error.message).toContain('feature "typo" is not a feature of this model');
+  });
+});

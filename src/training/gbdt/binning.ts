@@ -39,7 +39,9 @@ export interface BinnedData {
 
 export function binDataset(dataset: Dataset, trainRows: Uint32Array): BinnedData {
   const binnings = dataset.features.map((f) => {
-    if (f.type === "text") throw new Error(`Text feature "${f.name}" must be expanded first`);
+    if (f.type === "text" || f.type === "datetime") {
+      throw new Error(`${f.type} feature "${f.name}" must be expanded first`);
+    }
     return f.type === "numeric" ? numericBinning(f, trainRows) : categoricalBinning(f, trainRows);
   });
   // One shared, feature-major block: a histogram helper thread reads the same bytes.

@@ -1,6 +1,6 @@
 // Exports a fitted GBDT as a keel ONNX graph, in double precision end to end:
 //   text inputs → TF-IDF (text/export-text.ts) → linear score(s), and length ┐
-//   numeric inputs (NaN = missing) ┤
+//   numeric inputs (NaN = missing), datetime inputs → calendar parts ┤
 //   categorical inputs → LabelEncoder (category → bin, unseen → NaN) → Cast ┘→ Concat → X
 //   X → TreeEnsemble (ai.onnx.ml 5) → + base scores → Sigmoid/Softmax → probabilities, ArgMax → label
 //                                                  (regression: the sum is `variable`)
@@ -16,11 +16,13 @@ import {
   OUTPUT_NAMES,
   toMetadataProps,
 } from "../../registry/model-format.ts";
+import { datetimePrelude } from "../export-datetime.ts";
 import {
   attr,
   doubleTensor,
   ElemType,
   encodeModel,
+  inputElement,
   ML_DOMAIN,
   makeNode,
   uint8Tensor,
@@ -46,6 +48,9 @@ export function exportGbdt(
 ): Uint8Array {
   const nodes: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
+  for (const f of metadata.features) {
+    if (f.type === "datetime") datetimePrelude({ nodes, initializers }, f);
+  }
   const blockOf = new Map(textBlocks.flatMap((block) => block.columns.map((c) => [c, block])));
   const columns = model.binnings.flatMap((binning) => {
     const block = blockOf.get(binning.name);
@@ -90,9 +95,7 @@ export function exportGbdt(
     model.task === "regression"
       ? [valueInfo(OUTPUT_NAMES.regression, ElemType.DOUBLE, ["N", 1])]
       : classifierHead(model, nodes, initializers);
-  const inputs = metadata.features.map((f) =>
-    valueInfo(f.name, f.type === "numeric" ? ElemType.DOUBLE : ElemType.STRING, ["N", 1]),
-  );
+  const inputs = metadata.features.map((f) => valueInfo(f.name, inputElement(f), ["N", 1]));
   return encodeModel({
     graphName: "keel_gbdt",
     nodes,
