@@ -55,6 +55,8 @@ export interface Config {
   testFraction: number;
   /** KEEL_SEED: seed for the split and the trainers. */
   seed: number;
+  /** KEEL_REFIT=0: register the model fitted on the train rows instead of refitting it on all rows. */
+  refit: boolean;
   /** KEEL_TRAIN_TIMEOUT_S: a training run taking longer is stopped and failed. */
   trainTimeoutMs: number;
   /** KEEL_SHUTDOWN_TIMEOUT_S: how long SIGTERM waits for in-flight work. */
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     trainParams: params(env, "KEEL_TRAIN_PARAMS"),
     testFraction: number(env, "KEEL_TEST_FRACTION", 0.2, 0.05, 0.5),
     seed: integer(env, "KEEL_SEED", 42, 0, 2 ** 31),
+    refit: flag(env, "KEEL_REFIT", true),
     trainTimeoutMs: integer(env, "KEEL_TRAIN_TIMEOUT_S", 900, 1, 86_400) * 1000,
     shutdownTimeoutMs: integer(env, "KEEL_SHUTDOWN_TIMEOUT_S", 10, 1, 600) * 1000,
     logLevel: oneOf(env, "KEEL_LOG_LEVEL", ["debug", "info", "warn", "error"], "info"),
@@ -245,9 +248,10 @@ function text(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function flag(env: Env, name: string): boolean {
+function flag(env: Env, name: string, fallback = false): boolean {
   const value = text(env, name)?.toLowerCase();
-  if (value === undefined || ["0", "false", "no"].includes(value)) return false;
+  if (value === undefined) return fallback;
+  if (["0", "false", "no"].includes(value)) return false;
   if (["1", "true", "yes"].includes(value)) return true;
   throw new ConfigError(`${name} must be 1 or 0, got "${env[name]}"`);
 }

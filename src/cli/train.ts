@@ -29,6 +29,8 @@ Options:
   --name NAME         the model name written into the file (default: the spec's, else the file's)
   --test-fraction F   share of rows held out for evaluation (default 0.2)
   --seed N            seed of the split and the trainer (default 42)
+  --refit, --no-refit after the holdout judged it, fit the chosen model again on all rows
+                      (default --refit; the report keeps the holdout metrics)
   --out FILE          where the ONNX model goes (default model.onnx)
   --report FILE       also write a JSON report: metrics, params, dataset fingerprint, training curve
 `;
@@ -45,6 +47,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       name: { type: "string" },
       "test-fraction": { type: "string", default: "0.2" },
       seed: { type: "string", default: "42" },
+      refit: { type: "boolean" },
+      "no-refit": { type: "boolean" },
       out: { type: "string", default: "model.onnx" },
       report: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -66,6 +70,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw new UsageError("--test-fraction must be from 0.05 to 0.5");
   if (!Number.isInteger(seed) || seed < 0)
     throw new UsageError("--seed must be a whole number ≥ 0");
+  if (values.refit && values["no-refit"])
+    throw new UsageError("--refit and --no-refit exclude each other");
+  const refit = !values["no-refit"];
 
   const loaded = await loadDataset({
     source: values.data,
@@ -94,6 +101,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         runId: `cli-${Date.now().toString(36)}`,
         timeColumn: loaded.spec.timeColumn,
         ignoredInputs: loaded.spec.unused.map((u) => u.name),
+        refit,
         params: loaded.spec.params,
       },
     },
@@ -128,9 +136,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     .filter(([k]) => !k.endsWith("_rows"))
     .map(([k, v]) => `${k}=${round(v)}`)
     .join(" ");
-  process.stdout.write(
-    `${values.out}: ${result.algorithm} on ${loaded.dataset.rows} rows, holdout ${shown}\n`,
-  );
+  const fitted = result.refitRows
+    ? `refit on all ${result.refitRows} rows`
+    : `fitted on ${result.metrics.train_rows} rows`;
+  process.stdout.write(`${values.out}: ${result.algorithm} ${fitted}, holdout ${shown}\n`);
   return 0;
 }
 

@@ -33,6 +33,8 @@ export interface RetrainSettings extends TrainingDataSettings {
   params: Record<string, ParamValue>;
   testFraction: number;
   seed: number;
+  /** KEEL_REFIT: register the winner refit on all rows (training/refit.ts). */
+  refit: boolean;
   promoteTolerance: number;
   trainTimeoutMs: number;
 }
@@ -94,7 +96,8 @@ export function createRetrainer(deps: {
     });
     const result = await train(run, loaded, split, champion, signal);
     await recordResult(run.id, result);
-    const verdict = judge(champion, loaded.spec.task, result);
+    const seen = await championSawThisData(champion, loaded.fingerprint.sha256);
+    const verdict = judge(champion, loaded.spec.task, result, seen);
     const reference = await buildTrainingReference(result.onnx, loaded.dataset);
     signal.throwIfAborted();
     const version = await registerAndDecide(run, result, reference, verdict);
@@ -206,6 +209,7 @@ export function createRetrainer(deps: {
           runId: run.id,
           timeColumn: loaded.spec.timeColumn,
           ignoredInputs: loaded.spec.unused.map((u) => u.name),
+          refit: settings.refit,
           params: { ...loaded.spec.params, ...settings.params },
         },
         champion: champion ? await registry.readArtifact(champion) : undefined,
@@ -216,20 +220,43 @@ export function createRetrainer(deps: {
     return outcome.value;
   };
 
-  /** The gate's verdict; a champion that cannot be scored on the new data is replaced. */
-  const judge = (champion: ModelVersion | undefined, task: Task, result: TrainResult) => {
+  /**
+   * The gate's verdict; a champion that cannot be scored on the new data is
+   * replaced. A champion trained (and refit) on these very bytes has seen the
+   * holdout, so its score there flatters it: it is judged by the holdout
+   * metrics its own run recorded instead, as the challenger is.
+   */
+  const judge = (
+    champion: ModelVersion | undefined,
+    task: Task,
+    result: TrainResult,
+    seen: boolean,
+  ) => {
     if (champion && !result.championMetrics) {
       return {
         promote: true,
         reason: `version ${champion.version} in production could not be scored on this data (${result.championError ?? "unknown error"}); challenger promoted`,
       };
     }
-    return decidePromotion({
+    const verdict = decidePromotion({
       task,
       challenger: result.metrics,
-      champion: champion && { version: champion.version, metrics: result.championMetrics! },
+      champion: champion && {
+        version: champion.version,
+        metrics: seen ? champion.metrics : result.championMetrics!,
+      },
       tolerance: settings.promoteTolerance,
     });
+    if (!seen || !champion) return verdict;
+    const note = `version ${champion.version} was trained on these same data, so its own holdout metrics stand for it`;
+    return { ...verdict, reason: `${verdict.reason}; ${note}` };
+  };
+
+  /** Whether the champion's run trained on data with this sha256 (an upload has no run). */
+  const championSawThisData = async (champion: ModelVersion | undefined, sha256: string) => {
+    if (!champion?.runId) return false;
+    const run = await tracking.getRun(champion.runId).catch(() => undefined);
+    return run?.dataset?.sha256 === sha256;
   };
 
   const progressRecorder = (runId: string) => {

@@ -97,6 +97,7 @@ export function buildService(deps: ServiceDeps): Service {
       params: config.trainParams,
       testFraction: config.testFraction,
       seed: config.seed,
+      refit: config.refit,
       promoteTolerance: config.promoteTolerance,
       trainTimeoutMs: config.trainTimeoutMs,
     },

@@ -18,6 +18,8 @@ export interface TrainOptions {
   timeColumn?: string;
   /** Data columns set aside as uninformative: the model accepts and ignores them. */
   ignoredInputs?: string[];
+  /** Fit the chosen configuration again on all rows for the model returned (default true; refit.ts). */
+  refit?: boolean;
   /** Hyper-parameters, e.g. `C`, `alpha`, `max_iter`, `learning_rate`, `max_leaf_nodes`. Unknown keys are ignored. */
   params?: Record<string, ParamValue>;
 }
@@ -31,7 +33,8 @@ export interface TrainRequest {
 }
 
 export interface TrainProgress {
-  stage: "preprocess" | "fit" | "export" | "verify" | "evaluate";
+  /** `refit`: the chosen configuration fitted again on every row (refit.ts). */
+  stage: "preprocess" | "fit" | "export" | "verify" | "evaluate" | "refit";
   step?: number;
   loss?: number;
 }
@@ -41,8 +44,10 @@ export interface TrainResult {
   algorithm: string;
   /** Effective hyper-parameters, including what the solver did (iterations run). */
   params: Record<string, ParamValue>;
-  /** Holdout metrics plus `train_rows` and `test_rows`. */
+  /** Holdout metrics (of the model fitted on the train rows) plus `train_rows` and `test_rows`. */
   metrics: Record<string, number>;
+  /** The returned model was refit on all rows (refit.ts): how many. */
+  refitRows?: number;
   parityMaxAbsDiff: number;
   curve: { step: number; loss: number }[];
   /** Every model trained for this run (two under auto) with its holdout metrics. */

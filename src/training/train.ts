@@ -18,6 +18,7 @@ import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 import { onnxParity, PARITY_LIMIT } from "./parity.ts";
 import { fitPreprocessor, transform } from "./preprocess.ts";
 import type { ParamValue, TrainProgress, TrainRequest, TrainResult } from "./protocol.ts";
+import { allRows, refitIterations } from "./refit.ts";
 import { CHOLESKY_MAX_WIDTH, fitRidge, predictRidge, type RidgeModel, ridgeLoss } from "./ridge.ts";
 
 type Progress = (event: TrainProgress) => void;
@@ -171,6 +172,8 @@ const ALGORITHMS = ["linear", "gbdt", "auto"];
 
 /** One fitted, evaluated, exported and verified model. */
 interface Candidate {
+  /** Which trainer: "linear" or "gbdt". */
+  kind: string;
   algorithm: string;
   onnx: Uint8Array;
   params: Record<string, ParamValue>;
@@ -179,6 +182,8 @@ interface Candidate {
   curve: { step: number; loss: number }[];
   fitSeconds: number;
   importance?: Record<string, number>;
+  /** The hyper-parameters that fit this configuration again on `rows` rows. */
+  refitParams(rows: number): Record<string, ParamValue>;
 }
 
 /** Trains, evaluates, exports and verifies one model (or two, for auto). Throws on any failure. */
@@ -198,22 +203,64 @@ export async function trainModel(
   }
   const { winner, reason } = pick(candidates, dataset.target.task);
   const champion = request.champion ? await scoreChampion(request.champion, dataset, test) : {};
+  const every = allRows(train, test);
+  const refit =
+    request.options.refit === false
+      ? undefined
+      : await refitWinner({ request, fitting, winner, rows: every, test, onProgress });
+  const registered = refit ?? winner;
   return {
-    onnx: winner.onnx,
+    onnx: registered.onnx,
     algorithm: winner.algorithm,
-    params: winner.params,
+    params: {
+      ...winner.params,
+      evaluation: refit
+        ? `holdout of ${test.length} rows; the model returned was refit on all ${every.length} rows`
+        : `holdout of ${test.length} rows; the model returned was fitted on the other ${train.length}`,
+      ...(refit ? refit.recorded : { refit: false }),
+    },
     metrics: { ...winner.metrics, train_rows: train.length, test_rows: test.length },
-    parityMaxAbsDiff: winner.parity,
+    parityMaxAbsDiff: registered.parity,
     curve: winner.curve,
+    ...(refit ? { refitRows: every.length } : {}),
     candidates: candidates.map((c) => ({
       algorithm: c.algorithm,
       metrics: c.metrics,
       fitSeconds: c.fitSeconds,
     })),
     selection: reason,
-    ...(winner.importance ? { featureImportance: winner.importance } : {}),
+    ...(registered.importance ? { featureImportance: registered.importance } : {}),
     ...champion,
   };
+}
+
+/**
+ * The winner's configuration fitted again on every row (refit.ts), exported
+ * and checked for parity like any candidate; its in-sample metrics are not
+ * kept (the holdout metrics describe the configuration).
+ */
+async function refitWinner(input: {
+  request: TrainRequest;
+  fitting: TrainRequest;
+  winner: Candidate;
+  rows: Uint32Array;
+  test: Uint32Array;
+  onProgress: Progress;
+}): Promise<Candidate & { recorded: Record<string, ParamValue> }> {
+  const { request, fitting, winner, rows, test, onProgress } = input;
+  const params = winner.refitParams(rows.length);
+  const withParams = (r: TrainRequest) => ({ ...r, options: { ...r.options, params } });
+  const refit = await trainCandidate(
+    withParams(request),
+    withParams(fitting),
+    winner.kind,
+    rows,
+    test,
+    (event) => onProgress(event.stage === "fit" ? { ...event, stage: "refit" } : event),
+  );
+  const recorded: Record<string, ParamValue> = { refit: true, refit_rows: rows.length };
+  if (winner.kind === "gbdt") recorded.refit_iterations = refit.params.iterations!;
+  return { ...refit, recorded };
 }
 
 /** The candidate with the better primary metric on the holdout (log loss or RMSE), and why. */
@@ -263,6 +310,7 @@ async function trainCandidate(
     );
   }
   return {
+    kind: algorithm,
     algorithm: fitted.algorithm,
     onnx,
     params: fitted.params,
@@ -271,6 +319,7 @@ async function trainCandidate(
     curve: fitted.curve,
     fitSeconds,
     importance: fitted.importance,
+    refitParams: fitted.refitParams,
   };
 }
 
@@ -282,6 +331,7 @@ interface FittedCandidate {
   predictions: Float64Array;
   export(metadata: KeelModelMetadata): Uint8Array;
   importance?: Record<string, number>;
+  refitParams(rows: number): Record<string, ParamValue>;
 }
 
 function fitLinearCandidate(
@@ -301,6 +351,8 @@ function fitLinearCandidate(
     curve: fitted.curve,
     predictions: predict(fitted.model, transform(prep, dataset, test)),
     export: (metadata) => exportLinear({ prep, model: fitted.model, metadata }),
+    // The same hyper-parameters on more rows: nothing was learnt from the holdout to carry over.
+    refitParams: () => request.options.params ?? {},
   };
 }
 
@@ -336,9 +388,15 @@ function fitGradientBoosting(
       early_stopped: model.earlyStopped,
     },
     curve: fit.curve.map(({ step, loss }) => ({ step, loss })),
-    predictions: predictGbdt(model, expanded.dataset, test),
+    // Through the columns the graph computes: training rows' own text scores are out-of-fold.
+    predictions: predictGbdt(model, expanded.serving, test),
     export: (metadata) => exportGbdt(model, metadata, expanded.blocks),
     importance,
+    refitParams: (rows) => ({
+      ...(request.options.params ?? {}),
+      early_stopping: false,
+      max_iter: refitIterations({ ...model, fitRows: fit.fitRows }, rows, params.maxIter),
+    }),
   };
 }
 

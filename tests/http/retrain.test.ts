@@ -64,7 +64,9 @@ describe("POST /trigger", () => {
     expect(run.status).toBe("succeeded");
     expect(run.trigger).toBe("api");
     expect(run.reason).toContain("log_loss");
+    expect(run.reason).toContain("version 1 was trained on these same data");
     expect((run.metrics as Record<string, number>).champion_log_loss).toBeGreaterThan(0);
+    expect(run.params).toMatchObject({ refit: true, refit_rows: 1461 });
     const prediction = await (await keel.post("/predict", SAMPLE_ROW)).json();
     expect(prediction.model.version).toBe(run.version);
   });

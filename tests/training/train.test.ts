@@ -30,7 +30,7 @@ describe("trainModel", () => {
     const events: TrainProgress[] = [];
     const result = await train(mixedDataset(800, "binary"), { C: 0.5 }, (e) => events.push(e));
     const stages = [...new Set(events.map((e) => e.stage))];
-    expect(stages).toEqual(["preprocess", "fit", "evaluate", "export", "verify"]);
+    expect(stages).toEqual(["preprocess", "fit", "evaluate", "export", "verify", "refit"]);
     expect(result.curve.length).toBe(result.params.iterations as number);
     expect(result.curve.at(-1)!.loss).toBeLessThan(result.curve[0]!.loss);
     expect(events.filter((e) => e.stage === "fit").map((e) => e.step)).toEqual(
@@ -64,7 +64,12 @@ describe("trainModel", () => {
     ]);
     const reg = await train(mixedDataset(600, "regression"), { alpha: "2.5" });
     expect(reg.algorithm).toBe("ridge");
-    expect(reg.params).toEqual({ alpha: 2.5, solver: "cholesky" });
+    expect(reg.params).toMatchObject({
+      alpha: 2.5,
+      solver: "cholesky",
+      refit: true,
+      refit_rows: 600,
+    });
     expect(reg.metrics.r2).toBeGreaterThan(0.6);
     expect(reg.curve).toHaveLength(1);
   });
@@ -130,5 +135,41 @@ describe("trainModel refuses", () => {
       }),
     ).rejects.toThrow(/holdout split has no rows/);
     await expect(train({ ...d, features: [] })).rejects.toThrow(/no feature columns/);
+  });
+});
+
+describe("refit on all rows", () => {
+  const data = mixedDataset(800, "binary");
+  const run = (algorithm: "linear" | "gbdt", refit: boolean, params?: TrainOptions["params"]) =>
+    trainModel({
+      dataset: data,
+      split: splitAt(data.rows),
+      options: { algorithm, modelName: "m", runId: "r", refit, params },
+    });
+
+  test("the registered model is fitted again on every row; the metrics stay the holdout's, labelled", async () => {
+    const [refit, kept] = await Promise.all([run("linear", true), run("linear", false)]);
+    expect(refit.refitRows).toBe(800);
+    expect(refit.params).toMatchObject({ refit: true, refit_rows: 800 });
+    expect(refit.params.evaluation).toBe(
+      "holdout of 200 rows; the model returned was refit on all 800 rows",
+    );
+    expect(kept.params).toMatchObject({ refit: false });
+    expect(kept.refitRows).toBeUndefined();
+    expect(refit.metrics).toEqual(kept.metrics);
+    expect(Buffer.from(refit.onnx).equals(Buffer.from(kept.onnx))).toBe(false);
+    expect(refit.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
+  test("a GBDT that stopped early is refit with proportionally more trees, early stopping off", async () => {
+    const params = { early_stopping: true, max_iter: 200, n_iter_no_change: 3 };
+    const result = await run("gbdt", true, params);
+    const iterations = result.params.iterations as number;
+    expect(result.params.early_stopped).toBe(true);
+    // 600 train rows, about 60 of them for validation: about 540 fitted; the refit fits 800.
+    const expected = Math.min(200, (iterations * 800) / 540);
+    expect(Math.abs((result.params.refit_iterations as number) - expected)).toBeLessThanOrEqual(1);
+    expect(result.params.refit_iterations as number).toBeGreaterThan(iterations);
+    expect(result.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
   });
 });

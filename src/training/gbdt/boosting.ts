@@ -61,6 +61,8 @@ export interface GbdtFit {
   model: GbdtModel;
   /** Training (and validation, when early stopping) loss per iteration. */
   curve: { step: number; loss: number; validationLoss?: number }[];
+  /** Rows the trees were fitted on: the train rows less the validation split, when early stopping. */
+  fitRows: number;
 }
 
 type Progress = (step: number, loss: number) => void;
@@ -154,6 +156,7 @@ export function fitGbdt(
         earlyStopped,
       },
       curve,
+      fitRows: fitRows.length,
     };
   } finally {
     helper?.close();

@@ -48,6 +48,13 @@ export interface TextFeatureBlock {
 export interface TextExpansion {
   /** The dataset with every text feature replaced by its block of numeric columns. */
   dataset: Dataset;
+  /**
+   * The same columns as the exported graph computes them for any row: the
+   * scores of the scorer fitted on all training rows, also for the training
+   * rows themselves (whose training columns hold out-of-fold scores). The
+   * trainer predicts through these when its output is compared with the graph.
+   */
+  serving: Dataset;
   blocks: TextFeatureBlock[];
   /** For each expanded feature, the name of the original feature it comes from. */
   origin: string[];
@@ -56,22 +63,28 @@ export interface TextExpansion {
 /** Fits each text feature's vocabulary and scorer on `trainRows` and expands every row. */
 export function expandText(dataset: Dataset, trainRows: Uint32Array): TextExpansion {
   const features: FeatureColumn[] = [];
+  const serving: FeatureColumn[] = [];
   const blocks: TextFeatureBlock[] = [];
   const origin: string[] = [];
   for (const column of dataset.features) {
     if (column.type !== "text") {
       features.push(column);
+      serving.push(column);
       origin.push(column.name);
       continue;
     }
     const block = textBlockColumns(column, dataset, trainRows);
     blocks.push(block.block);
-    for (const added of block.columns) {
-      features.push(added);
-      origin.push(column.name);
-    }
+    features.push(...block.columns);
+    serving.push(...block.servingColumns);
+    for (const _ of block.columns) origin.push(column.name);
   }
-  return { dataset: { ...dataset, features }, blocks, origin };
+  return {
+    dataset: { ...dataset, features },
+    serving: { ...dataset, features: serving },
+    blocks,
+    origin,
+  };
 }
 
 function textBlockColumns(column: TextColumn, dataset: Dataset, trainRows: Uint32Array) {
@@ -81,23 +94,29 @@ function textBlockColumns(column: TextColumn, dataset: Dataset, trainRows: Uint3
   const width = vectorizer.ngrams.length;
   const scorer = fitScorer(vectors, width, dataset.target, trainRows);
   const outputs = scorer.outputs;
-  const scores = scoreRows(scorer, matrixOf(vectors, allRows(dataset.rows), width));
+  const fullScores = scoreRows(scorer, matrixOf(vectors, allRows(dataset.rows), width));
+  const scores = fullScores.slice();
   const outOfFold = outOfFoldScores(vectors, width, dataset.target, trainRows);
   trainRows.forEach((row, i) => {
     for (let k = 0; k < outputs; k++) scores[row * outputs + k] = outOfFold[i * outputs + k]!;
   });
   const names = Array.from({ length: outputs }, (_, k) => `keel/${column.name}/score${k}`);
-  const columns: FeatureColumn[] = names.map((name, k) => ({
-    name,
-    type: "numeric",
-    values: Float64Array.from({ length: dataset.rows }, (_, row) => scores[row * outputs + k]!),
-  }));
   const lengthName = `keel/${column.name}/length`;
   const lengths = Float64Array.from(column.values, characterCount);
-  columns.push({ name: lengthName, type: "numeric", values: lengths });
+  const columnsOf = (from: Float64Array): FeatureColumn[] => [
+    ...names.map(
+      (name, k): FeatureColumn => ({
+        name,
+        type: "numeric",
+        values: Float64Array.from({ length: dataset.rows }, (_, row) => from[row * outputs + k]!),
+      }),
+    ),
+    { name: lengthName, type: "numeric", values: lengths },
+  ];
   return {
     block: { feature: column.name, vectorizer, scorer, columns: [...names, lengthName] },
-    columns,
+    columns: columnsOf(scores),
+    servingColumns: columnsOf(fullScores),
   };
 }
 

@@ -111,21 +111,25 @@ export function vocabularyIndex(vectorizer: TextVectorizer): Map<string, number>
   return new Map(vectorizer.ngrams.map((key, i) => [key, i]));
 }
 
-/** The TF-IDF row of one text: float32 products of count and weight, then L2-normalised in double. */
+/** The TF-IDF row of one text: float32 sums of the weight per occurrence, then L2-normalised in double. */
 export function vectorize(
   text: string,
   vectorizer: TextVectorizer,
   index: Map<string, number>,
 ): SparseVector {
-  const counts = new Map<number, number>();
+  // onnxruntime's TfIdfVectorizer adds the weight once per occurrence in float32, so a
+  // long repetitive text (4,096 × "a") drifts from count × weight; the sum is kept as it does.
+  const sums = new Map<number, number>();
   forEachNgramOf(text, vectorizer.options, (key) => {
     const column = index.get(key);
-    if (column !== undefined) counts.set(column, (counts.get(column) ?? 0) + 1);
+    if (column !== undefined) {
+      sums.set(column, Math.fround((sums.get(column) ?? 0) + vectorizer.weights[column]!));
+    }
   });
-  const indices = new Uint32Array(counts.size);
-  const values = new Float64Array(counts.size);
+  const indices = new Uint32Array(sums.size);
+  const values = new Float64Array(sums.size);
   let size = 0;
-  for (const [column, count] of counts) {
+  for (const [column, sum] of sums) {
     // Insertion keeps the columns ascending; a text has only tens of n-grams.
     let at = size++;
     while (at > 0 && indices[at - 1]! > column) {
@@ -134,7 +138,7 @@ export function vectorize(
       at--;
     }
     indices[at] = column;
-    values[at] = Math.fround(count * vectorizer.weights[column]!);
+    values[at] = sum;
   }
   let squares = 0;
   for (let e = 0; e < size; e++) squares += values[e]! * values[e]!;

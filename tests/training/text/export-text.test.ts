@@ -15,6 +15,7 @@ import {
 import { fitVectorizer, vectorize, vocabularyIndex } from "../../../src/training/text/tfidf.ts";
 
 const TRAIN = [
+  "quququququ",
   "The quick brown fox",
   "jumps over the lazy dog",
   "hunter2",
@@ -32,6 +33,7 @@ const SERVED = [
   "😀😀😀",
   "dog dog dog",
   "x".repeat(4096),
+  "qu".repeat(2048),
   "a  b",
   "\t tab",
 ];

@@ -73,13 +73,13 @@ describe.each(["linear", "gbdt"] as Algorithm[])("%s on a text column", (algorit
     const result = await train(passwordLike(1500, "regression"), algorithm);
     expect(result.metrics.r2).toBeGreaterThan(0.8);
     expect(result.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
-  });
+  }, 30_000);
 
   test("classification learns from the n-grams and its graph matches the trainer", async () => {
     const result = await train(passwordLike(1500, "classification"), algorithm);
     expect(result.metrics.roc_auc).toBeGreaterThan(0.9);
     expect(result.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
-  });
+  }, 30_000);
 });
 
 test("the text options travel in the model's metadata, and the graph needs only the string", async () => {
@@ -123,4 +123,4 @@ test("the GBDT reads the text's linear score and length, and its graph takes a b
   const [a, b] = Array.from(out.variable!.data as Float64Array);
   expect(Number.isFinite(a)).toBe(true);
   expect(a).toBe(b!);
-});
+}, 30_000);
