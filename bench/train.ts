@@ -1,14 +1,16 @@
 // keel's GBDT against scikit-learn's HistGradientBoosting (defaults, same
 // split, same seed) in the same run, on a generated 100,000 × 20 binary set,
-// scikit-learn's breast cancer, wine and diabetes sets, and the bundled
-// Seattle weather. One line per dataset:
+// scikit-learn's breast cancer, wine and diabetes sets, the bundled Seattle
+// weather, and a generated 16,000-row flight-delay set with two 220-category
+// airport columns (flights.ts; scikit-learn gets them as native categorical
+// features). One line per dataset:
 //   dataset=… keel_metric=… sklearn_metric=… keel_fit_s=… sklearn_fit_s=… fit_ratio=…
 // (metric: ROC AUC for binary, accuracy for multiclass, R² for regression;
 // fit_ratio = keel / scikit-learn; keel_one_core_fit_s is keel's fit again
 // without its second-core histogram helper, which large sets use). Without /usr/bin/python3 + scikit-learn the
 // bench says so and prints keel's figures alone (scikit-learn's sets need it).
 //
-// Run: bun bench/train.ts   (npm run bench:train)
+// Run: bun bench/train.ts [dataset …]   (npm run bench:train; names pick sets)
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,12 +24,22 @@ import { stratifiedSplit } from "../src/data/split.ts";
 import { DEFAULT_GBDT_PARAMS, fitGbdt } from "../src/training/gbdt/boosting.ts";
 import { predictGbdt } from "../src/training/gbdt/predict.ts";
 import { accuracy, r2, rocAuc } from "../src/training/metrics.ts";
+import { writeFlights } from "./flights.ts";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = resolve(import.meta.dir, "train_sklearn.py");
 const SEED = 42;
 
 type Task = "binary" | "multiclass" | "regression";
+
+interface BenchSet {
+  name: string;
+  source: string;
+  target: string;
+  task: Task;
+  /** Columns scikit-learn is told are categorical (keel infers them from the text). */
+  categorical?: string[];
+}
 
 const dir = await mkdtemp(join(tmpdir(), "keel-train-bench-"));
 try {
@@ -38,7 +50,7 @@ try {
       `# scikit-learn not found for ${PYTHON} (apt-get install python3-sklearn): keel's figures only`,
     );
   else Bun.spawnSync([PYTHON, SCRIPT, "export", dir]);
-  const sets: { name: string; source: string; target: string; task: Task }[] = [
+  const sets: BenchSet[] = [
     {
       name: "generated_100k_x20",
       source: await writeGenerated(join(dir, "generated.csv")),
@@ -68,16 +80,23 @@ try {
         ]
       : []),
     { name: "seattle_weather", source: BUNDLED_DATA, target: "weather", task: "multiclass" },
+    {
+      name: "flights_16k",
+      source: await writeFlights(join(dir, "flights.csv"), SEED),
+      target: "delayed",
+      task: "binary",
+      categorical: ["origin", "dest"],
+    },
   ];
-  for (const set of sets) console.log(await compare(set, sklearn));
+  const picked = process.argv.slice(2);
+  for (const set of sets) {
+    if (picked.length === 0 || picked.includes(set.name)) console.log(await compare(set, sklearn));
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function compare(
-  set: { name: string; source: string; target: string; task: Task },
-  sklearn: boolean,
-): Promise<string> {
+async function compare(set: BenchSet, sklearn: boolean): Promise<string> {
   const { dataset } = await loadDataset({
     source: set.source,
     target: set.target,
@@ -112,6 +131,7 @@ async function compare(
       set.task,
       join(dir, `${set.name}.train.csv`),
       join(dir, `${set.name}.test.csv`),
+      (set.categorical ?? []).join(","),
     ],
     { stdout: "pipe", stderr: "pipe" },
   );

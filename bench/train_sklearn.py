@@ -1,11 +1,17 @@
 """scikit-learn's side of bench/train.ts.
 
   export DIR           writes breast_cancer.csv, wine.csv, diabetes.csv (sklearn's bundled sets) into DIR
-  fit TASK TRAIN TEST  fits HistGradientBoosting{Classifier,Regressor} with its defaults
-                       (random_state=42) on TRAIN, scores TEST, prints {"metric", "fit_s"}
+  fit TASK TRAIN TEST [CATEGORICAL]
+                       fits HistGradientBoosting{Classifier,Regressor} with its defaults
+                       (random_state=42) on TRAIN, scores TEST, prints {"metric", "fit_s"};
+                       CATEGORICAL names columns (comma-separated) to pass as native
+                       categorical features
 
-CSV files: a header, numeric features, the target in the last column. TASK is
-binary (ROC AUC), multiclass (accuracy) or regression (R²).
+CSV files: a header, the features, the target in the last column. TASK is
+binary (ROC AUC), multiclass (accuracy) or regression (R²). A categorical
+column's text becomes the code of its category among TRAIN's (sorted), as
+scikit-learn wants; a category TRAIN lacks, or an empty cell, is NaN: missing,
+the same rule keel applies.
 """
 import json
 import os
@@ -28,17 +34,27 @@ def export(directory):
                 f.write(",".join(repr(float(v)) for v in row) + "," + (str(int(target)) if name != "diabetes" else repr(float(target))) + "\n")
 
 
-def load(path, task):
+def load(path, task, categorical, vocabularies):
+    with open(path) as f:
+        header = f.readline().strip().split(",")
     raw = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=str)
-    x = np.where(raw[:, :-1] == "", "nan", raw[:, :-1]).astype(float)
+    cells = raw[:, :-1].copy()
+    for name in categorical:
+        j = header.index(name)
+        if name not in vocabularies:
+            vocabularies[name] = {c: i for i, c in enumerate(sorted(set(cells[:, j]) - {""}))}
+        cells[:, j] = [str(vocabularies[name].get(c, "nan")) for c in cells[:, j]]
+    x = np.where(cells == "", "nan", cells).astype(float)
     y = raw[:, -1] if task != "regression" else raw[:, -1].astype(float)
-    return x, y
+    return x, y, [header.index(name) for name in categorical]
 
 
-def fit(task, train_path, test_path):
-    x_train, y_train = load(train_path, task)
-    x_test, y_test = load(test_path, task)
-    model = HistGradientBoostingRegressor(random_state=42) if task == "regression" else HistGradientBoostingClassifier(random_state=42)
+def fit(task, train_path, test_path, categorical):
+    vocabularies = {}
+    x_train, y_train, columns = load(train_path, task, categorical, vocabularies)
+    x_test, y_test, _ = load(test_path, task, categorical, vocabularies)
+    native = {"categorical_features": columns} if columns else {}
+    model = HistGradientBoostingRegressor(random_state=42, **native) if task == "regression" else HistGradientBoostingClassifier(random_state=42, **native)
     start = time.perf_counter()
     model.fit(x_train, y_train)
     seconds = time.perf_counter() - start
@@ -56,4 +72,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "export":
         export(sys.argv[2])
     else:
-        fit(sys.argv[2], sys.argv[3], sys.argv[4])
+        fit(sys.argv[2], sys.argv[3], sys.argv[4], [c for c in (sys.argv[5] if len(sys.argv) > 5 else "").split(",") if c])

@@ -1,11 +1,13 @@
 // Histogram gradient boosting as scikit-learn's HistGradientBoosting does it:
 // squared error, binary log loss or multiclass softmax (one tree per class per
 // iteration), leaf-wise trees on pre-binned features, shrinkage, L2 on leaf
-// values, and early stopping on a validation split when the data is large.
+// values, and early stopping on a validation split when the data is large
+// (early-stopping.ts).
 
 import type { Dataset } from "../../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../../data/random.ts";
 import { type BinnedData, binDataset, type FeatureBinning } from "./binning.ts";
+import { shouldStop, splitValidation } from "./early-stopping.ts";
 import { startHistogramHelper } from "./histogram-helper.ts";
 import { growTree, leafOfBins, type Tree } from "./tree.ts";
 
@@ -77,7 +79,12 @@ export function fitGbdt(
   onIteration: Progress = () => {},
 ): GbdtFit {
   const binned = binDataset(dataset, trainRows);
-  const { fitRows, validationRows } = splitValidation(trainRows, params);
+  const target = dataset.target;
+  const { fitRows, validationRows } = splitValidation(
+    trainRows,
+    params,
+    target.task === "classification" ? target.codes : undefined,
+  );
   const objective = objectiveFor(dataset);
   const k = objective.outputs;
   const n = dataset.rows;
@@ -108,6 +115,9 @@ export function fitGbdt(
       learningRate: params.learningRate,
     };
     let earlyStopped = false;
+    // The model before any tree is the first score early stopping compares against.
+    const validationLosses =
+      validationRows.length > 0 ? [objective.loss(raw, validationRows)] : undefined;
     for (let iteration = 1; iteration <= params.maxIter; iteration++) {
       for (let c = 0; c < k; c++) {
         objective.gradients(raw, fitRows, c, grad, hess);
@@ -127,17 +137,19 @@ export function fitGbdt(
         addToRows(tree, binned.bins, validationRows, column);
       }
       const loss = objective.loss(raw, lossRows);
-      const validationLoss =
-        validationRows.length > 0 ? objective.loss(raw, validationRows) : undefined;
+      const validationLoss = validationLosses ? objective.loss(raw, validationRows) : undefined;
       curve.push(
         validationLoss === undefined
           ? { step: iteration, loss }
           : { step: iteration, loss, validationLoss },
       );
       onIteration(iteration, loss);
-      if (validationLoss !== undefined && shouldStop(curve, params)) {
-        earlyStopped = true;
-        break;
+      if (validationLosses && validationLoss !== undefined) {
+        validationLosses.push(validationLoss);
+        if (shouldStop(validationLosses, params)) {
+          earlyStopped = true;
+          break;
+        }
       }
     }
     const total = importance.reduce((a, b) => a + b, 0);
@@ -213,26 +225,6 @@ function sampleRows(rows: Uint32Array, size: number, seed: number): Uint32Array 
   const shuffled = rows.slice();
   shuffleInPlace(shuffled, createRandom(seed + 1));
   return shuffled.subarray(0, size).slice().sort();
-}
-
-/** scikit-learn's rule: stop when none of the last n iterations beat the one before them by tol. */
-function shouldStop(curve: GbdtFit["curve"], params: GbdtParams): boolean {
-  const n = params.nIterNoChange;
-  if (curve.length <= n) return false;
-  const reference = curve[curve.length - n - 1]!.validationLoss!;
-  return curve.slice(-n).every((point) => point.validationLoss! > reference - params.tol);
-}
-
-function splitValidation(rows: Uint32Array, params: GbdtParams) {
-  const on = params.earlyStopping === "auto" ? rows.length > 10_000 : params.earlyStopping;
-  if (!on) return { fitRows: rows, validationRows: new Uint32Array(0) };
-  const shuffled = rows.slice();
-  shuffleInPlace(shuffled, createRandom(params.seed));
-  const cut = Math.max(1, Math.round(shuffled.length * params.validationFraction));
-  return {
-    fitRows: shuffled.subarray(cut).slice().sort(),
-    validationRows: shuffled.subarray(0, cut).slice().sort(),
-  };
 }
 
 interface Objective {

@@ -1,34 +1,20 @@
 // The best split of a node from its histogram, per feature: numeric features
 // scan bin thresholds with the missing values tried on each side; categorical
-// features sort their categories by gradient/hessian ratio (as LightGBM does)
-// and scan the prefixes, so a split sends any subset of categories left.
+// features send a subset of their categories left (categorical-split.ts).
 
-import { MISSING_BIN } from "./binning.ts";
+import { categoricalSplit } from "./categorical-split.ts";
 import { BINS_PER_FEATURE, type Histogram, SLOT } from "./histogram.ts";
+import {
+  finish,
+  missingTotals,
+  type NodeTotals,
+  type Scan,
+  type Split,
+  type SplitSettings,
+  score,
+} from "./split-gain.ts";
 
-export interface SplitSettings {
-  minSamplesLeaf: number;
-  l2: number;
-  minHessian: number;
-}
-
-export interface NodeTotals {
-  grad: number;
-  hess: number;
-  count: number;
-}
-
-export interface Split {
-  feature: number;
-  gain: number;
-  /** Bins that go left (for numeric features: 0..threshold). */
-  leftBins: Uint8Array;
-  /** Numeric: the largest bin that goes left. -1 for categorical splits. */
-  thresholdBin: number;
-  missingLeft: boolean;
-  left: NodeTotals;
-  right: NodeTotals;
-}
+export type { NodeTotals, Split, SplitSettings };
 
 export function findBestSplit(
   histogram: Histogram,
@@ -47,72 +33,6 @@ export function findBestSplit(
     if (candidate && (!best || candidate.gain > best.gain)) best = candidate;
   }
   return best;
-}
-
-const score = (grad: number, hess: number, l2: number) => (grad * grad) / (hess + l2);
-
-interface Scan {
-  gain: number;
-  left: NodeTotals;
-  missingLeft: boolean;
-}
-
-/** Tries a left side (without missing rows) with the missing rows on either side. */
-function evaluate(
-  left: NodeTotals,
-  missing: NodeTotals,
-  totals: NodeTotals,
-  settings: SplitSettings,
-  parentScore: number,
-  best: Scan | undefined,
-): Scan | undefined {
-  let found = best;
-  // Missing values on the left, then (when there are any) on the right.
-  for (let side = 0; side < (missing.count > 0 ? 2 : 1); side++) {
-    const withMissing = side === 0;
-    const lg = withMissing ? left.grad + missing.grad : left.grad;
-    const lh = withMissing ? left.hess + missing.hess : left.hess;
-    const lc = withMissing ? left.count + missing.count : left.count;
-    const rc = totals.count - lc;
-    const rh = totals.hess - lh;
-    if (lc < settings.minSamplesLeaf || rc < settings.minSamplesLeaf) continue;
-    if (lh < settings.minHessian || rh < settings.minHessian) continue;
-    const rg = totals.grad - lg;
-    const gain = (lg * lg) / (lh + settings.l2) + (rg * rg) / (rh + settings.l2) - parentScore;
-    if (gain > 1e-12 && (!found || gain > found.gain)) {
-      found = { gain, left: { grad: lg, hess: lh, count: lc }, missingLeft: withMissing };
-    }
-  }
-  return found;
-}
-
-function missingTotals(histogram: Histogram, feature: number): NodeTotals {
-  const slot = feature * BINS_PER_FEATURE + MISSING_BIN;
-  return {
-    grad: histogram.sums[slot * SLOT]!,
-    hess: histogram.sums[slot * SLOT + 1]!,
-    count: histogram.sums[slot * SLOT + 2]!,
-  };
-}
-
-function finish(
-  feature: number,
-  scan: Scan,
-  leftBins: Uint8Array,
-  thresholdBin: number,
-  totals: NodeTotals,
-  noMissing: boolean,
-): Split {
-  let { missingLeft, left } = scan;
-  const right = {
-    grad: totals.grad - left.grad,
-    hess: totals.hess - left.hess,
-    count: totals.count - left.count,
-  };
-  // With no missing value seen here, unseen missing values follow the larger side.
-  if (noMissing) missingLeft = left.count >= right.count;
-  if (missingLeft) leftBins[MISSING_BIN] = 1;
-  return { feature, gain: scan.gain, leftBins, thresholdBin, missingLeft, left, right };
 }
 
 function numericSplit(
@@ -205,57 +125,4 @@ function scanThresholds(
     missingLeft: bestMissingLeft,
   };
   return { best, length };
-}
-
-/** The best left side among the prefixes of `order` (bins in the order they join the left). */
-function scanPrefixes(
-  h: Histogram,
-  base: number,
-  order: readonly number[],
-  missing: NodeTotals,
-  totals: NodeTotals,
-  settings: SplitSettings,
-  parentScore: number,
-): { best: Scan | undefined; length: number } {
-  const left = { grad: 0, hess: 0, count: 0 };
-  let best: Scan | undefined;
-  let length = 0;
-  for (let i = 0; i < order.length - 1; i++) {
-    const b = order[i]!;
-    left.grad += h.sums[(base + b) * SLOT]!;
-    left.hess += h.sums[(base + b) * SLOT + 1]!;
-    left.count += h.sums[(base + b) * SLOT + 2]!;
-    const found = evaluate(left, missing, totals, settings, parentScore, best);
-    if (found !== best) {
-      best = found;
-      length = i + 1;
-    }
-  }
-  return { best, length };
-}
-
-/** LightGBM's smoothing of the category ordering: rare categories sort toward the middle. */
-const CATEGORY_SMOOTHING = 10;
-
-function categoricalSplit(
-  h: Histogram,
-  f: number,
-  bins: number,
-  totals: NodeTotals,
-  settings: SplitSettings,
-): Split | undefined {
-  const missing = missingTotals(h, f);
-  const parentScore = score(totals.grad, totals.hess, settings.l2);
-  const base = f * BINS_PER_FEATURE;
-  const present: number[] = [];
-  for (let b = 0; b < bins; b++) if (h.sums[(base + b) * SLOT + 2]! > 0) present.push(b);
-  if (present.length < 2) return undefined;
-  const ratio = (b: number) =>
-    h.sums[(base + b) * SLOT]! / (h.sums[(base + b) * SLOT + 1]! + CATEGORY_SMOOTHING);
-  present.sort((a, b) => ratio(a) - ratio(b));
-  const { best, length } = scanPrefixes(h, base, present, missing, totals, settings, parentScore);
-  if (!best) return undefined;
-  const leftBins = new Uint8Array(BINS_PER_FEATURE);
-  for (const b of present.slice(0, length)) leftBins[b] = 1;
-  return finish(f, best, leftBins, -1, totals, missing.count === 0);
 }

@@ -65,16 +65,17 @@ describe("GBDT on hand-checkable data", () => {
 
   test("a categorical split sends a subset of categories left, whatever their order", () => {
     // b and d behave alike, a and c alike: no threshold on sorted codes separates them.
+    // Ten rows each: the least a category needs to be split off (MIN_CATEGORY_SUPPORT).
     const vocabulary = ["a", "b", "c", "d"];
-    const codes = [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3];
+    const codes = Array.from({ length: 40 }, (_, i) => i % 4);
     const y = codes.map((c) => (c === 1 || c === 3 ? 5 : -5));
     const data = dataset([categorical("c", codes, vocabulary)], values("y", y));
     const { model } = fitGbdt(
       data,
-      all(12),
+      all(40),
       params({ maxIter: 1, learningRate: 1, minSamplesLeaf: 1, maxLeafNodes: 2 }),
     );
-    expect([...predictGbdt(model, data, all(12))]).toEqual(y);
+    expect([...predictGbdt(model, data, all(40))]).toEqual(y);
     expect(model.trees[0]!.feature.length).toBe(1);
   });
 
