@@ -158,6 +158,21 @@ function classifierHead(
   ];
 }
 
+/**
+ * The categories a BRANCH_MEMBER node tests for its true branch. onnxruntime
+ * refuses a node with an empty set, which a split sending only the missing
+ * values left would be: that node tests the other categories instead, with
+ * its branches swapped.
+ */
+function membershipTest(leftBins: Uint8Array, categoryBins: number) {
+  const left: number[] = [];
+  const right: number[] = [];
+  for (let b = 0; b < categoryBins; b++) (leftBins[b] === 1 ? left : right).push(b);
+  const missingLeft = leftBins[MISSING_BIN]!;
+  if (left.length > 0) return { members: left, missingTrue: missingLeft, swapped: false };
+  return { members: right, missingTrue: 1 - missingLeft, swapped: true };
+}
+
 /** The flat node and leaf arrays of every tree, children indexed across the whole ensemble. */
 function ensembleAttributes(model: GbdtModel): onnx.IAttributeProto[] {
   const feature: number[] = [];
@@ -198,18 +213,20 @@ function ensembleAttributes(model: GbdtModel): onnx.IAttributeProto[] {
       const f = tree.feature[i]!;
       const binning = model.binnings[f]!;
       feature.push(f);
+      let left = child(tree.left[i]!);
+      let right = child(tree.right[i]!);
       if (binning.kind === "numeric") {
         modes.push(BRANCH_LEQ);
         splits.push(binning.edges[tree.thresholdBin[i]!]!);
+        missingTrue.push(tree.leftBins[i]![MISSING_BIN]!);
       } else {
+        const test = membershipTest(tree.leftBins[i]!, binning.categories.length);
         modes.push(BRANCH_MEMBER);
         splits.push(0);
-        for (let b = 0; b < MISSING_BIN; b++) if (tree.leftBins[i]![b] === 1) membership.push(b);
-        membership.push(Number.NaN);
+        membership.push(...test.members, Number.NaN);
+        missingTrue.push(test.missingTrue);
+        if (test.swapped) [left, right] = [right, left];
       }
-      missingTrue.push(tree.leftBins[i]![MISSING_BIN] === 1 ? 1 : 0);
-      const left = child(tree.left[i]!);
-      const right = child(tree.right[i]!);
       trueIds.push(left.id);
       trueLeaf.push(left.leaf);
       falseIds.push(right.id);

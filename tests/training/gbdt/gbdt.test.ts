@@ -2,6 +2,7 @@
 // trainer on random data (numeric, categorical, missing values; every task).
 
 import { describe, expect, test } from "bun:test";
+import { MISSING_BIN } from "../../../src/training/gbdt/binning.ts";
 import {
   DEFAULT_GBDT_PARAMS,
   fitGbdt,
@@ -195,6 +196,35 @@ test("more categories than bins: the rarest share a bin, in the trainer and in t
   const onnx = exportGbdt(
     model,
     meta([{ name: "place", type: "categorical", vocabulary }], "classification", ["no", "yes"]),
+  );
+  expect(
+    await onnxParity(onnx, data, holdout, predictGbdt(model, data, holdout)),
+  ).toBeLessThanOrEqual(1e-9);
+});
+
+test("a split that sends only the missing values of a categorical left exports and serves", async () => {
+  const random = seeded(5);
+  const n = 2000;
+  // Missing is the telling "category": its rows are mostly yes, the known ones mostly no.
+  const codes = Array.from({ length: n }, () => (random() < 0.3 ? -1 : Math.floor(random() * 3)));
+  const y = codes.map((c) => (c === -1 ? 1 : 0) ^ (random() < 0.05 ? 1 : 0));
+  const data = dataset(
+    [categorical("place", codes, ["a", "b", "c"])],
+    classes("y", y, ["no", "yes"]),
+  );
+  const train = all(n).filter((i) => i % 4 !== 0);
+  const holdout = all(n).filter((i) => i % 4 === 0);
+  const { model } = fitGbdt(data, train, params({ maxIter: 5 }));
+  const onlyMissingLeft = model.trees.some((tree) =>
+    tree.leftBins.some((bins) => bins[MISSING_BIN] === 1 && bins.slice(0, 3).every((b) => b === 0)),
+  );
+  expect(onlyMissingLeft).toBe(true);
+  const onnx = exportGbdt(
+    model,
+    meta([{ name: "place", type: "categorical", vocabulary: ["a", "b", "c"] }], "classification", [
+      "no",
+      "yes",
+    ]),
   );
   expect(
     await onnxParity(onnx, data, holdout, predictGbdt(model, data, holdout)),
