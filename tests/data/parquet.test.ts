@@ -149,6 +149,47 @@ describe("a parquet file", () => {
     ]);
   });
 
+  test("the rarer scalar types: enums, times of day, unsigned ints, UUIDs, half floats", async () => {
+    const table = await read(
+      await parquetBytes(
+        {
+          colour: { type: "ENUM" },
+          opens: { type: "TIME_MILLIS" },
+          closes: { type: "TIME_MICROS" },
+          small: { type: "UINT_8" },
+          huge: { type: "UINT_64" },
+        },
+        [{ colour: "red", opens: 3_600_000, closes: 1_000_000n, small: 200, huge: 2n ** 62n + 5n }],
+      ),
+    );
+    expect(table.cells).toEqual([
+      ["red"],
+      [3_600_000],
+      [1_000_000],
+      [200],
+      ["4611686018427387909"],
+    ]);
+    const uuid = "01234567-89ab-cdef-0123-456789abcdef";
+    const written = parquetWriteBuffer({
+      columnData: [
+        { name: "id", data: [uuid], type: "UUID" },
+        { name: "half", data: [1.5], type: "FLOAT16" },
+      ],
+    });
+    expect((await read(new Uint8Array(written))).cells).toEqual([[uuid], [1.5]]);
+  });
+
+  test("a JSON column holding objects is refused, naming it", async () => {
+    const written = parquetWriteBuffer({
+      columnData: [{ name: "payload", data: [{ a: 1 }], type: "JSON" }],
+    });
+    await expectAppError(
+      () => read(new Uint8Array(written)),
+      "INVALID_DATA",
+      'Parquet test.parquet: column "payload" holds nested values',
+    );
+  });
+
   const ROWS = Array.from({ length: 10 }, (_, i) => ({
     label: i % 3 === 0 ? null : `class ${i % 2}`,
     x: i * 1.5,
