@@ -123,8 +123,10 @@ function flatColumns(metadata: FileMetaData, source: string): string[] {
   }
   const nested = fields.filter(isNested).map((f) => `"${f.element.name}"`);
   if (nested.length > 0) {
+    const [which, is, it] =
+      nested.length === 1 ? ["column", "is", "it"] : ["columns", "are", "them"];
     throw invalidData(
-      `Parquet ${source}: column ${nested.join(", ")} is nested (a list, map or struct); keel reads flat columns of strings, numbers, booleans, dates and timestamps. Flatten it or leave it out of the file`,
+      `Parquet ${source}: ${which} ${nested.join(", ")} ${is} nested (a list, map or struct); keel reads flat columns of strings, numbers, booleans, dates and timestamps. Flatten ${it} or leave ${it} out of the file`,
     );
   }
   const seen = new Set<string>();

@@ -259,7 +259,7 @@ describe("a parquet file", () => {
     await expectAppError(
       () => read(bytes),
       "INVALID_DATA",
-      'Parquet test.parquet: column "tags", "address" is nested (a list, map or struct)',
+      'Parquet test.parquet: columns "tags", "address" are nested (a list, map or struct)',
     );
   });
 
