@@ -23,7 +23,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** KEEL_ARTIFACT_URL: s3://bucket/prefix keeps ONNX files in S3-compatible storage (default: the database). */
   artifactUrl: string | undefined;
-  /** KEEL_DATA_URL: training data, a path or an http(s) URL, CSV or JSON lines. */
+  /** KEEL_DATA_URL: training data, a path or an http(s) URL, CSV, JSON lines or parquet. */
   dataUrl: string;
   /** KEEL_DATA_SPEC: dataset spec JSON; default `<data>.spec.json` beside a local data file. */
   dataSpec: string | undefined;

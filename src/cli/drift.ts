@@ -15,7 +15,7 @@ Usage:
   keel drift --reference A.csv --current B.csv [options]
 
 Options:
-  --reference FILE|URL   the baseline data (CSV or JSON lines)
+  --reference FILE|URL   the baseline data (CSV, JSON lines or parquet)
   --current FILE|URL     the data to compare with it
   --spec FILE            a dataset spec: feature types, target/time columns, drift overrides
                          (default: <reference>.spec.json beside the reference file, if any)

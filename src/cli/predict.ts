@@ -1,12 +1,12 @@
-// `keel predict --model model.onnx --data FILE [--out FILE]`: scores a CSV or
-// JSON lines file through onnxruntime with the same checks /predict applies,
+// `keel predict --model model.onnx --data FILE [--out FILE]`: scores a CSV, JSON
+// lines or parquet file through onnxruntime with the same checks /predict applies,
 // one output row per input: the prediction and, for classifiers, proba_<class>.
 
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { toCategory, toNumber } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
-import { type Cell, parseTable, type RawTable } from "../data/table.ts";
+import { type Cell, decodeTable, type RawTable } from "../data/table.ts";
 import { toText } from "../data/text.ts";
 import { ignoredFields } from "../registry/model-format.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
@@ -19,7 +19,8 @@ export const PREDICT_HELP = `keel predict: score a data file with an ONNX model
 Usage:
   keel predict --model model.onnx --data FILE [--out FILE]
 
-Every feature the model needs must be a column; other columns are ignored.
+The data is CSV, JSON lines or parquet (a path or an http(s) URL). Every
+feature the model needs must be a column; other columns are ignored.
 Output: CSV (or JSON lines when --out ends in .jsonl), one row per input:
 row, prediction, and for classifiers one proba_<class> column per class.
 Without --out it goes to standard output.
@@ -50,7 +51,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   });
   try {
     const raw = await readSource(values.data);
-    const table = parseTable(raw.bytes, raw.format, raw.source);
+    const table = await decodeTable(raw.bytes, raw.format, raw.source);
     const missing = model.signature.features
       .filter((f) => !table.columns.includes(f.name))
       .map((f) => f.name);

@@ -21,7 +21,7 @@ Usage:
   keel train --data FILE_OR_URL --target COL [options]
 
 Options:
-  --data FILE|URL     training data, CSV or JSON lines (a <name>.spec.json beside a local file is used)
+  --data FILE|URL     training data, CSV, JSON lines or parquet (a <name>.spec.json beside a local file is used)
   --target COL        the column to predict (default: the spec's)
   --algorithm A       auto | linear | gbdt (default auto: train both, keep the better on the holdout)
   --time-column COL   a time column: orders the rows, never a feature

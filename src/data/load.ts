@@ -12,7 +12,7 @@ import { type ColumnUse, createFingerprint, type DatasetFingerprint } from "./fi
 import { type ColumnSchema, inferFeature, inferType, toCategory, toNumber } from "./schema.ts";
 import { readSource, redactSource } from "./source.ts";
 import { type DatasetSpec, findSpecFor, readSpec, specFeatures } from "./spec.ts";
-import { type Cell, parseTable, type RawTable } from "./table.ts";
+import { type Cell, decodeTable, type RawTable } from "./table.ts";
 import { defaultTextOptions } from "./text.ts";
 
 export const MIN_ROWS = 10;
@@ -82,7 +82,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadedDataset> 
   const specPath = options.spec ? undefined : await findSpecFor(options.source);
   const spec = options.spec ?? (specPath ? await readSpec(specPath) : undefined);
   const raw = await readSource(options.source, options);
-  const table = parseTable(raw.bytes, raw.format, raw.source);
+  const table = await decodeTable(raw.bytes, raw.format, raw.source, options.maxBytes);
   const built = buildDataset(table, { ...options, source: raw.source, spec });
   const fingerprint = createFingerprint({
     source: raw.source,

@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { AppError, errorMessage } from "../errors.ts";
 
-export type DataFormat = "csv" | "jsonl";
+export type DataFormat = "csv" | "jsonl" | "parquet";
 
 export interface SourceOptions {
   /** For URLs: the whole download, headers and body, must finish within this. */
@@ -177,7 +177,10 @@ function tooLarge(shown: string, maxBytes: number): AppError {
   return unavailable(`Data source ${shown} is larger than the limit of ${maxBytes} bytes`);
 }
 
-/** Extension first, then Content-Type, then a look at the first byte. */
+// The registered media type, and the one older tools send.
+const PARQUET_TYPES = new Set(["application/vnd.apache.parquet", "application/x-parquet"]);
+
+/** Extension first, then Content-Type, then a look at the first bytes. */
 export function detectFormat(
   path: string,
   contentType: string | undefined,
@@ -186,13 +189,22 @@ export function detectFormat(
   const extension = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
   if (extension === "csv") return "csv";
   if (extension === "jsonl" || extension === "ndjson" || extension === "json") return "jsonl";
+  if (extension === "parquet") return "parquet";
   const mime = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (mime === "text/csv" || mime === "application/csv") return "csv";
   if (/json/.test(mime)) return "jsonl";
+  if (PARQUET_TYPES.has(mime)) return "parquet";
   return sniffFormat(bytes);
 }
 
+/** Every parquet file starts (and ends) with the four bytes "PAR1". */
+export function startsWithParquetMagic(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
+}
+
 function sniffFormat(bytes: Uint8Array): DataFormat {
+  // Object stores often serve parquet as application/octet-stream; its magic says what it is.
+  if (startsWithParquetMagic(bytes)) return "parquet";
   for (const byte of bytes.subarray(0, 4096)) {
     // Skip whitespace and a UTF-8 byte order mark (EF BB BF).
     if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;

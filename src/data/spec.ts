@@ -51,7 +51,7 @@ const KNOWN_FIELDS = new Set<string>([
   "drift",
   ...STRING_FIELDS,
 ]);
-const DATA_EXTENSION = /\.(csv|jsonl|ndjson|json)$/i;
+const DATA_EXTENSION = /\.(csv|jsonl|ndjson|json|parquet)$/i;
 
 /** Reads and validates a spec file; errors name the file and the field. */
 export async function readSpec(path: string): Promise<DatasetSpec> {

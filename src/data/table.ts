@@ -1,9 +1,11 @@
 // Bytes → a raw column-major table of untyped cells. No typing decisions are
-// made here (that is schema.ts); this file only knows CSV and JSON lines.
+// made here (that is schema.ts); this file knows CSV and JSON lines, and hands
+// parquet, a binary format with types of its own, to parquet.ts.
 
 import { parse } from "csv-parse/sync";
 import { errorMessage, invalidData } from "../errors.ts";
-import type { DataFormat } from "./source.ts";
+import { parseParquet } from "./parquet.ts";
+import { type DataFormat, DEFAULT_MAX_BYTES } from "./source.ts";
 
 export type Cell = string | number | boolean | null;
 
@@ -14,11 +16,28 @@ export interface RawTable {
   cells: Cell[][];
 }
 
+/** The formats that are text, parsed synchronously by parseTable. */
+export type TextFormat = Exclude<DataFormat, "parquet">;
+
+/**
+ * Any supported format to a table. `maxBytes` is the cap the bytes were read
+ * under; parquet holds its decoded data to it as well.
+ */
+export async function decodeTable(
+  bytes: Uint8Array,
+  format: DataFormat,
+  source = "data",
+  maxBytes = DEFAULT_MAX_BYTES,
+): Promise<RawTable> {
+  if (format === "parquet") return parseParquet(bytes, source, maxBytes);
+  return parseTable(bytes, format, source);
+}
+
 /**
  * Parses CSV (header row) or JSON lines (one object per line; a JSON array of
  * objects is accepted too). `source` only names the data in error messages.
  */
-export function parseTable(bytes: Uint8Array, format: DataFormat, source = "data"): RawTable {
+export function parseTable(bytes: Uint8Array, format: TextFormat, source = "data"): RawTable {
   const text = decodeUtf8(bytes, source);
   const table = format === "csv" ? parseCsv(text, source) : parseJsonRecords(text, source);
   if (table.rows === 0) throw invalidData(`Dataset ${source} is empty: it has no rows`);

@@ -9,7 +9,7 @@ import { datetimeOptionsFor, parseDatetime } from "../data/datetime.ts";
 import { inferFeature } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
 import { type DatasetSpec, specFeatures } from "../data/spec.ts";
-import { parseTable, type RawTable } from "../data/table.ts";
+import { decodeTable, type RawTable } from "../data/table.ts";
 import { invalidData } from "../errors.ts";
 import { type DescribedFeature, driftShapes } from "./drift-columns.ts";
 import { driftOptionsFromSpec } from "./drift-spec.ts";
@@ -62,7 +62,7 @@ export async function offlineDrift(input: OfflineDriftInput): Promise<DriftRepor
 
 async function readTable(source: string): Promise<RawTable> {
   const raw = await readSource(source);
-  return parseTable(raw.bytes, raw.format, raw.source);
+  return decodeTable(raw.bytes, raw.format, raw.source);
 }
 
 function cellsOf(table: RawTable, name: string) {

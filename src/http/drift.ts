@@ -1,9 +1,9 @@
 // Drift routes: the latest report, the history, a check on demand, and
-// replacing the reference with uploaded rows (CSV or JSON lines).
+// replacing the reference with uploaded rows (CSV, JSON lines or parquet).
 
 import { Elysia, t } from "elysia";
 import { detectFormat } from "../data/source.ts";
-import { parseTable, type RawTable } from "../data/table.ts";
+import { decodeTable, type RawTable } from "../data/table.ts";
 import type { StoredReport } from "../drift/drift-store.ts";
 import type { DriftMonitor } from "../drift/monitor.ts";
 import { notFound } from "../errors.ts";
@@ -91,7 +91,7 @@ export function driftRoutes(options: {
         admin(request.headers);
         const bytes = await readBytes(request, options.maxBodyBytes);
         const format = detectFormat("", request.headers.get("content-type") ?? undefined, bytes);
-        const table = parseTable(bytes, format, "the body");
+        const table = await decodeTable(bytes, format, "the body", options.maxBodyBytes);
         const record = await monitor.replaceReference(records(table), table.columns);
         return {
           reference: {
@@ -107,7 +107,7 @@ export function driftRoutes(options: {
         detail: {
           summary: "Replace the drift reference with uploaded rows (admin)",
           description:
-            "Body: CSV with a header row (Content-Type text/csv) or JSON lines. Every feature of the served model must be a column; other columns are ignored.",
+            "Body: CSV with a header row (Content-Type text/csv), JSON lines, or a parquet file (Content-Type application/vnd.apache.parquet). Every feature of the served model must be a column; other columns are ignored.",
           tags,
           security: [{ bearer: [] }],
         },

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { writeWeatherParquet } from "../helpers/parquet.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
 import { drifted, weatherRows } from "../http/weather-traffic.ts";
 import { keelCli } from "./run-cli.ts";
@@ -81,6 +82,25 @@ describe("keel drift", () => {
       threshold: 0.1,
       drifted: true,
     });
+  });
+
+  test("reads parquet, for either side", async () => {
+    const dir = tempDir();
+    const reference = await writeWeatherParquet(join(dir, "ref.parquet"), rows.slice(0, 700));
+    const drift = (current: string) =>
+      keelCli(["drift", "--reference", reference, "--current", current, "--spec", SPEC, "--json"]);
+    const same = await drift(
+      await writeWeatherParquet(join(dir, "same.parquet"), rows.slice(0, 700)),
+    );
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.out)).toMatchObject({ dataset_drift: false, reference_rows: 700 });
+    const shifted = await drift(write(dir, "cur.csv", drifted(rows.slice(700))));
+    expect(shifted.code).toBe(0);
+    expect(JSON.parse(shifted.out)).toMatchObject({ dataset_drift: true, current_rows: 761 });
+    writeFileSync(join(dir, "junk.parquet"), "PAR1 this is not parquet PAR1");
+    const junk = await drift(join(dir, "junk.parquet"));
+    expect(junk.code).toBe(2);
+    expect(junk.err).toContain("junk.parquet cannot be read");
   });
 
   test("bad input: one clear line and exit 2", async () => {

@@ -5,7 +5,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUNDLED_DATA } from "../../src/config.ts";
 import { loadOnnxModel } from "../../src/serving/onnx-model.ts";
+import { writeWeatherParquet } from "../helpers/parquet.ts";
 import { useTempDirs } from "../helpers/temp-dir.ts";
+import { weatherRows } from "../http/weather-traffic.ts";
 import { keelCli } from "./run-cli.ts";
 
 const tempDir = useTempDirs();
@@ -105,5 +107,62 @@ describe("keel predict", () => {
     ]);
     expect(junk.code).toBe(2);
     expect(junk.err.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("parquet on the command line", () => {
+  test("keel train reads parquet, and the same rows as CSV train the same model", async () => {
+    const dir = tempDir();
+    const parquet = await writeWeatherParquet(join(dir, "weather.parquet"), weatherRows());
+    const train = async (data: string, name: string) => {
+      const report = join(dir, `${name}.json`);
+      const result = await keelCli([
+        "train",
+        "--data",
+        data,
+        "--target",
+        "weather",
+        "--time-column",
+        "date",
+        "--algorithm",
+        "linear",
+        "--out",
+        join(dir, `${name}.onnx`),
+        "--report",
+        report,
+      ]);
+      expect(result.code).toBe(0);
+      return JSON.parse(readFileSync(report, "utf8"));
+    };
+    const fromParquet = await train(parquet, "parquet");
+    const fromCsv = await train(BUNDLED_DATA, "csv");
+    expect(fromParquet.dataset).toMatchObject({ format: "parquet", rows: 1461 });
+    expect(fromParquet.dataset.schema).toContainEqual({
+      name: "date",
+      type: "datetime",
+      role: "time",
+    });
+    expect(fromParquet.metrics).toEqual(fromCsv.metrics);
+  });
+
+  test("keel predict scores a parquet file; a corrupt one is one line, exit 2", async () => {
+    const dir = tempDir();
+    const model = join(dir, "model.onnx");
+    await keelCli(["train", "--data", BUNDLED_DATA, "--algorithm", "linear", "--out", model]);
+    const rows = weatherRows().slice(0, 5);
+    const data = await writeWeatherParquet(join(dir, "rows.parquet"), rows);
+    const out = join(dir, "scored.jsonl");
+    const result = await keelCli(["predict", "--model", model, "--data", data, "--out", out]);
+    expect(result.code).toBe(0);
+    const scored = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(scored.map((s) => s.row)).toEqual([1, 2, 3, 4, 5]);
+    writeFileSync(join(dir, "cut.parquet"), readFileSync(data).subarray(0, 200));
+    const cut = await keelCli(["predict", "--model", model, "--data", join(dir, "cut.parquet")]);
+    expect(cut.code).toBe(2);
+    expect(cut.err.trim().split("\n")).toHaveLength(1);
+    expect(cut.err).toContain(`Parquet ${join(dir, "cut.parquet")} cannot be read`);
   });
 });

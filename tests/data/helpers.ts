@@ -4,8 +4,7 @@ import { expect } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DataFormat } from "../../src/data/source.ts";
-import { parseTable, type RawTable } from "../../src/data/table.ts";
+import { parseTable, type RawTable, type TextFormat } from "../../src/data/table.ts";
 import type { AppError, ErrorCode } from "../../src/errors.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
 
@@ -13,7 +12,7 @@ export const bytes = (text: string) => new TextEncoder().encode(text);
 
 export const csvTable = (text: string): RawTable => parseTable(bytes(text), "csv", "test.csv");
 
-export const table = (text: string, format: DataFormat = "csv"): RawTable =>
+export const table = (text: string, format: TextFormat = "csv"): RawTable =>
   parseTable(bytes(text), format, `test.${format}`);
 
 export async function expectAppError(

@@ -3,20 +3,47 @@ import { join } from "node:path";
 import { loadDataset } from "../../src/data/load.ts";
 import { detectFormat, readSource, redactSource } from "../../src/data/source.ts";
 import { caughtAppError as appError } from "../helpers/app-error.ts";
+import { writeParquet } from "../helpers/parquet.ts";
 import { bytes, expectAppError, sampleCsv, withTempDir } from "./helpers.ts";
 
 const CSV = sampleCsv(12);
+let PARQUET: Uint8Array;
 let server: ReturnType<typeof Bun.serve>;
 let base: string;
 const seenAuth: (string | null)[] = [];
 
-beforeAll(() => {
+/** sampleCsv's rows as parquet: a DATE, an INT32, a DOUBLE and a string. */
+async function writeSampleParquet(path: string): Promise<string> {
+  const rows = CSV.trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const [day, x, y, label] = line.split(",");
+      return { day: new Date(`${day}T00:00:00Z`), x: Number(x), y: Number(y), label };
+    });
+  const schema = {
+    day: { type: "DATE" },
+    x: { type: "INT32" },
+    y: { type: "DOUBLE" },
+    label: { type: "UTF8" },
+  } as const;
+  return writeParquet(path, schema, rows, { compression: "SNAPPY" });
+}
+
+beforeAll(async () => {
+  PARQUET = await withTempDir(async (dir) =>
+    Bun.file(await writeSampleParquet(join(dir, "sample.parquet"))).bytes(),
+  );
   server = Bun.serve({
     port: 0,
     fetch(request) {
       const { pathname } = new URL(request.url);
       seenAuth.push(request.headers.get("authorization"));
       if (pathname === "/data.csv") return new Response(CSV);
+      // Object stores serve parquet with a generic type; the magic bytes tell.
+      if (pathname === "/trips") {
+        return new Response(PARQUET, { headers: { "content-type": "application/octet-stream" } });
+      }
       if (pathname === "/export") {
         const jsonl = CSV.trim()
           .split("\n")
@@ -53,6 +80,21 @@ describe("reading from a URL", () => {
     expect(format).toBe("jsonl");
     const { dataset } = await loadDataset({ source: `${base}/export`, target: "label" });
     expect(dataset.rows).toBe(12);
+  });
+
+  test("loads parquet served without an extension as application/octet-stream", async () => {
+    const { dataset, fingerprint } = await loadDataset({
+      source: `${base}/trips`,
+      target: "label",
+    });
+    expect(dataset.rows).toBe(12);
+    expect(fingerprint.format).toBe("parquet");
+    expect(fingerprint.sha256).toBe(new Bun.CryptoHasher("sha256").update(PARQUET).digest("hex"));
+    // A parquet DATE arrives as an ISO day, the table's only date column: its time column.
+    expect(fingerprint.schema.find((c) => c.name === "day")).toMatchObject({
+      role: "time",
+      type: "datetime",
+    });
   });
 
   test("an unreachable URL fails with DATA_UNAVAILABLE naming the URL and the reason", async () => {
@@ -146,6 +188,32 @@ describe("reading a local file", () => {
     );
   });
 
+  test("a .parquet file is read with the spec beside it", async () => {
+    await withTempDir(async (dir) => {
+      const path = await writeSampleParquet(join(dir, "trips.parquet"));
+      await Bun.write(
+        join(dir, "trips.spec.json"),
+        JSON.stringify({ target: "label", time_column: "day" }),
+      );
+      const { dataset, spec, time } = await loadDataset({ source: path });
+      expect(dataset.rows).toBe(12);
+      expect(spec).toMatchObject({ name: "trips", target: "label", timeColumn: "day" });
+      expect(time?.slice(0, 2)).toEqual(["2024-01-01", "2024-01-02"]);
+    });
+  });
+
+  test("a corrupt .parquet file is INVALID_DATA naming the path", async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, "broken.parquet");
+      await Bun.write(path, PARQUET.subarray(0, PARQUET.byteLength - 30));
+      await expectAppError(
+        () => loadDataset({ source: path, target: "label" }),
+        "INVALID_DATA",
+        `Parquet ${path} cannot be read (corrupt or truncated?)`,
+      );
+    });
+  });
+
   test("without an extension is sniffed as JSON lines when it starts with {", async () => {
     await withTempDir(async (dir) => {
       await Bun.write(join(dir, "export"), '  {"a": 1}\n');
@@ -162,5 +230,16 @@ describe("detecting the format", () => {
     expect(detectFormat("/export", "text/csv; charset=utf-8", bytes("{"))).toBe("csv");
     expect(detectFormat("/export", "text/plain", bytes("\uFEFF\n {"))).toBe("jsonl");
     expect(detectFormat("/export", undefined, bytes("a,b\n1,2"))).toBe("csv");
+  });
+
+  test("knows parquet by its extension, its media types, or its PAR1 magic", () => {
+    const parquet = bytes("PAR1\u0015\u0000");
+    expect(detectFormat("trips.parquet", "application/octet-stream", bytes("{"))).toBe("parquet");
+    expect(detectFormat("/export", "application/vnd.apache.parquet", bytes(""))).toBe("parquet");
+    expect(detectFormat("/export", "application/x-parquet", bytes(""))).toBe("parquet");
+    expect(detectFormat("/export", "application/octet-stream", parquet)).toBe("parquet");
+    expect(detectFormat("", undefined, parquet)).toBe("parquet");
+    // The extension still comes first.
+    expect(detectFormat("x.csv", undefined, parquet)).toBe("csv");
   });
 });

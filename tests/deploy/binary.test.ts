@@ -1,17 +1,20 @@
 // `npm run build`'s single binary: dist/ copied to a fresh folder runs
 // `keel serve` with an empty environment (no node_modules, no Bun on PATH),
-// trains its first model from the embedded data, and predicts.
+// trains its first model from the embedded data, and predicts; and
+// `keel train` reads a parquet file (the reader and its decompressors embedded).
 
-import { afterAll, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeWeatherParquet } from "../helpers/parquet.ts";
+import { weatherRows } from "../http/weather-traffic.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const place = mkdtempSync(join(tmpdir(), "keel-binary-"));
 afterAll(() => rmSync(place, { recursive: true, force: true }));
 
-test("dist/ runs anywhere: ready, then a prediction", async () => {
+beforeAll(() => {
   const build = Bun.spawnSync([process.execPath, join(ROOT, "scripts/build.ts")], {
     cwd: ROOT,
     stdout: "pipe",
@@ -19,7 +22,9 @@ test("dist/ runs anywhere: ready, then a prediction", async () => {
   });
   expect(build.exitCode).toBe(0);
   cpSync(join(ROOT, "dist"), join(place, "keel"), { recursive: true });
+}, 120_000);
 
+test("dist/ runs anywhere: ready, then a prediction", async () => {
   const probe = Bun.serve({ port: 0, fetch: () => new Response() });
   const port = probe.port!;
   probe.stop(true);
@@ -59,4 +64,22 @@ test("dist/ runs anywhere: ready, then a prediction", async () => {
     child.kill("SIGTERM");
     await child.exited;
   }
+}, 120_000);
+
+test("dist/keel trains from a parquet file with an empty environment", async () => {
+  const data = await writeWeatherParquet(join(place, "weather.parquet"), weatherRows(), {
+    compression: "GZIP",
+  });
+  const train = Bun.spawn(
+    [join(place, "keel/keel"), "train", "--data", data, "--target", "weather"],
+    { cwd: place, env: {}, stdout: "pipe", stderr: "pipe" },
+  );
+  const [code, out, err] = await Promise.all([
+    train.exited,
+    new Response(train.stdout).text(),
+    new Response(train.stderr).text(),
+  ]);
+  expect({ code, err: code === 0 ? "" : err }).toEqual({ code: 0, err: "" });
+  expect(out).toContain("refit on all 1461 rows, holdout accuracy=");
+  expect(existsSync(join(place, "model.onnx"))).toBe(true);
 }, 120_000);
