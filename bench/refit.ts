@@ -5,7 +5,7 @@
 // scored on the unseen 20 %. Twenty outer seeds per dataset; one line each:
 //   dataset=… metric=log_loss|rmse refit=… holdout_fitted=… ratio=… refit_wins=…/20
 // (means over the seeds; ratio = refit / holdout_fitted, below 1 is better
-// for both metrics). scikit-learn's sets need /usr/bin/python3 + scikit-learn;
+// for both metrics; binary sets add both models' ROC AUC). scikit-learn's sets need /usr/bin/python3 + scikit-learn;
 // without it the bench runs on the bundled data alone.
 //
 // Run: bun bench/refit.ts   (npm run bench:refit)
@@ -69,12 +69,15 @@ async function compare(set: BenchSet): Promise<string> {
   const metric = set.regression ? "rmse" : "log_loss";
   const refit: number[] = [];
   const fitted: number[] = [];
+  // Binary sets also report ROC AUC on the hidden rows (higher is better).
+  const refitAuc: number[] = [];
+  const fittedAuc: number[] = [];
   for (const seed of SEEDS) {
     const outer = stratifiedSplit(dataset.target, 0.2, seed);
     const inner = splitWithin(dataset.target, outer.train, seed);
-    for (const [doRefit, scores] of [
-      [true, refit],
-      [false, fitted],
+    for (const [doRefit, scores, aucs] of [
+      [true, refit, refitAuc],
+      [false, fitted, fittedAuc],
     ] as const) {
       const result = await trainModel({
         dataset,
@@ -83,6 +86,7 @@ async function compare(set: BenchSet): Promise<string> {
       });
       const unseen = await evaluateOnnxModel(result.onnx, dataset, outer.test);
       scores.push(unseen[metric]!);
+      if (unseen.roc_auc !== undefined) aucs.push(unseen.roc_auc);
     }
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -91,6 +95,11 @@ async function compare(set: BenchSet): Promise<string> {
     `dataset=${set.name} rows=${dataset.rows} metric=${metric}`,
     `refit=${mean(refit).toFixed(4)} holdout_fitted=${mean(fitted).toFixed(4)}`,
     `ratio=${(mean(refit) / mean(fitted)).toFixed(3)} refit_wins=${wins}/${SEEDS.length}`,
+    ...(refitAuc.length > 0
+      ? [
+          `refit_roc_auc=${mean(refitAuc).toFixed(4)} holdout_fitted_roc_auc=${mean(fittedAuc).toFixed(4)}`,
+        ]
+      : []),
   ].join(" ");
 }
 
