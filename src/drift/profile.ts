@@ -8,6 +8,7 @@
 import type { FeatureColumn, TextColumn } from "../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../data/random.ts";
 import { characterCount, type TextAnalyzer, tokenize } from "../data/text.ts";
+import type { Calibration } from "./calibration.ts";
 
 export const DEFAULT_MAX_VALUES = 100_000;
 
@@ -56,6 +57,8 @@ export interface ReferenceProfile {
   rows: number;
   columns: ColumnProfile[];
   prediction?: ColumnProfile;
+  /** A trained classifier's holdout calibration (calibration.ts), for the label-free estimate. */
+  calibration?: Calibration;
 }
 
 export interface ProfileOptions {

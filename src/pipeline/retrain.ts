@@ -98,7 +98,7 @@ export function createRetrainer(deps: {
     await recordResult(run.id, result);
     const seen = await championSawThisData(champion, loaded.fingerprint.sha256);
     const verdict = judge(champion, loaded.spec.task, result, seen);
-    const reference = await buildTrainingReference(result.onnx, loaded.dataset);
+    const reference = await buildTrainingReference(result.onnx, loaded.dataset, result.holdout);
     signal.throwIfAborted();
     const version = await registerAndDecide(run, result, reference, verdict);
     logger.info("drift.reference_built", {

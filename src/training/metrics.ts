@@ -75,7 +75,11 @@ export function averageRanks(values: Float64Array): Float64Array {
 
 /** Area under the ROC curve for binary labels (1 = positive); NaN when only one class is present. */
 export function rocAuc(yTrue: Int32Array, scores: Float64Array): number {
-  const ranks = averageRanks(scores);
+  return rocAucFromRanks(yTrue, averageRanks(scores));
+}
+
+/** rocAuc with the scores' ranks computed once (averageRanks), for many labelings of one set of scores. */
+export function rocAucFromRanks(yTrue: Int32Array, ranks: Float64Array): number {
   let positives = 0;
   let rankSum = 0;
   for (let i = 0; i < yTrue.length; i++) {

@@ -56,6 +56,12 @@ export interface TrainResult {
   selection: string;
   /** Gain-based importance per feature (GBDT), summing to 1. */
   featureImportance?: Record<string, number>;
+  /**
+   * A classifier's holdout rows and the chosen configuration's probabilities
+   * on them (`rows × classes`), fitted without those rows: what the
+   * label-free performance estimate is calibrated on (drift/calibration.ts).
+   */
+  holdout?: { rows: Uint32Array; probabilities: Float64Array };
   /** The production model's metrics on the same holdout, when one was sent. */
   championMetrics?: Record<string, number>;
   /** Why the production model could not be scored on this data. */

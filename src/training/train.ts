@@ -182,6 +182,8 @@ interface Candidate {
   curve: { step: number; loss: number }[];
   fitSeconds: number;
   importance?: Record<string, number>;
+  /** Its predictions on the holdout rows, in the layout of the ONNX output. */
+  holdoutPredictions: Float64Array;
   /** The hyper-parameters that fit this configuration again on `rows` rows. */
   refitParams(rows: number): Record<string, ParamValue>;
 }
@@ -230,6 +232,9 @@ export async function trainModel(
     })),
     selection: reason,
     ...(registered.importance ? { featureImportance: registered.importance } : {}),
+    ...(dataset.target.task === "classification"
+      ? { holdout: { rows: test, probabilities: winner.holdoutPredictions } }
+      : {}),
     ...champion,
   };
 }
@@ -319,6 +324,7 @@ async function trainCandidate(
     curve: fitted.curve,
     fitSeconds,
     importance: fitted.importance,
+    holdoutPredictions: fitted.predictions,
     refitParams: fitted.refitParams,
   };
 }

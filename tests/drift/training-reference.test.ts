@@ -1,13 +1,15 @@
 // A trained model's drift reference: its training data's columns plus the
-// model's own predictions on every row, built before the version is
-// registered; a model that cannot predict the data is refused.
+// model's own predictions on every row and a classifier's holdout
+// calibration, built before the version is registered; a model that cannot
+// predict the data is refused.
 
 import { expect, test } from "bun:test";
 import { decodeProfile, encodeProfile } from "../../src/drift/profile.ts";
 import { buildTrainingReference } from "../../src/drift/training-reference.ts";
+import { trainModel } from "../../src/training/train.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
 import { keelClassifier, skl2onnxClassifier } from "../helpers/onnx-models.ts";
-import { mixedDataset } from "../training/fixtures.ts";
+import { mixedDataset, splitAt } from "../training/fixtures.ts";
 
 test("profiles every feature and the model's predictions on every training row", async () => {
   const data = mixedDataset(400, "multiclass");
@@ -30,4 +32,21 @@ test("a model whose inputs the data does not have is refused before anything is 
     buildTrainingReference(skl2onnxClassifier(), mixedDataset(50, "multiclass")),
   );
   expect(error.status).toBe(422);
+});
+
+test("a classifier's reference carries the calibration of its holdout probabilities", async () => {
+  const data = mixedDataset(600, "binary");
+  const result = await trainModel({
+    dataset: data,
+    split: splitAt(data.rows),
+    options: { algorithm: "gbdt", modelName: "m", runId: "r" },
+  });
+  expect(result.holdout!.rows.length).toBe(result.metrics.test_rows!);
+  expect(result.holdout!.probabilities.length).toBe(result.holdout!.rows.length * 2);
+  const profile = await buildTrainingReference(result.onnx, data, result.holdout);
+  const calibration = profile.calibration!;
+  expect(calibration.rows).toBe(result.holdout!.rows.length);
+  expect(calibration.curves).toHaveLength(1);
+  expect(calibration.curves[0]!.y.every((p) => p >= 0 && p <= 1)).toBe(true);
+  expect(decodeProfile(encodeProfile(profile))).toEqual(profile);
 });
