@@ -12,6 +12,7 @@ import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSignature } from "../registry/model-format.ts";
 import type { ModelVersion, Registry } from "../registry/registry.ts";
+import { dataQualityTable, qualityRules } from "./data-quality.ts";
 import { driftShapes } from "./drift-columns.ts";
 import type { DriftStore, ReferenceRecord, ReportTrigger, StoredReport } from "./drift-store.ts";
 import { type ColumnShape, columnOf, columnsFromRows } from "./live-columns.ts";
@@ -153,6 +154,10 @@ export function createDriftMonitor(deps: {
           )
         : undefined;
       const report = computeDriftReport(profile, { features, prediction }, settings.options);
+      const dataQuality = dataQualityTable(
+        qualityRules(profile, version.signature.features),
+        features,
+      );
       const stored = await store.saveReport({
         modelName,
         version: version.version,
@@ -163,6 +168,7 @@ export function createDriftMonitor(deps: {
           model: { name: modelName, version: version.version },
           reference: referenceView(reference),
           window: { since: new Date(reference.activatedAt).toISOString(), rows: rows.length },
+          data_quality: dataQuality,
         },
       });
       exportVerdict(report, report.dataset_drift ? "drift" : "no_drift");

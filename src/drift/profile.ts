@@ -21,6 +21,9 @@ export interface NumericProfile {
   mean: number;
   /** Population standard deviation (ddof 0), as Evidently normalises by. */
   std: number;
+  /** Smallest and largest present value (exact, whatever the sample; absent in older profiles). */
+  min?: number;
+  max?: number;
   /** Present values, sorted ascending (a seeded sample when there were more than maxValues). */
   values: Float64Array;
 }
@@ -108,6 +111,8 @@ function profileNumbers(name: string, all: Float64Array, options: ProfileOptions
     missing: all.length - present.length,
     mean,
     std,
+    // Kept only when finite: JSON, the stored header, has no infinities.
+    ...finiteBounds(present),
     values,
   };
 }
@@ -157,6 +162,15 @@ function topTokens(counts: Map<string, number>): Record<string, number> {
 /** The column's non-missing values, sorted ascending. */
 export function presentSorted(values: Float64Array): Float64Array {
   return values.filter((v) => !Number.isNaN(v)).sort();
+}
+
+function finiteBounds(sorted: Float64Array): { min?: number; max?: number } {
+  const min = sorted[0];
+  const max = sorted[sorted.length - 1];
+  return {
+    ...(min !== undefined && Number.isFinite(min) ? { min } : {}),
+    ...(max !== undefined && Number.isFinite(max) ? { max } : {}),
+  };
 }
 
 function subsample(sorted: Float64Array, maxValues: number, seed: number): Float64Array {

@@ -54,6 +54,29 @@ describe("drift routes", () => {
     expect(history.reports[0].features[0].distribution).toBeUndefined();
   });
 
+  test("the report's data-quality table shows a feature arriving empty and values outside the training range", async () => {
+    // 80 ordinary rows are in the window already (the test above); 40 more with
+    // no wind at all, and a quarter of them 30 °C hotter than any training day.
+    const instances = sample(weatherRows(), 40, 9).map((r, i) => ({
+      precipitation: r.precipitation,
+      temp_max: i % 4 === 0 ? 65 : r.temp_max,
+      temp_min: r.temp_min,
+      wind: null,
+    }));
+    expect((await keel.post("/predict", { instances })).status).toBe(200);
+    const report = await (await keel.admin("POST", "/drift/check")).json();
+    const quality = Object.fromEntries(
+      report.data_quality.map((q: { feature: string }) => [q.feature, q]),
+    );
+    expect(quality.wind).toMatchObject({
+      reference_missing_rate: 0,
+      current_missing_rate: 40 / 120,
+    });
+    expect(quality.temp_max.out_of_range_share).toBeCloseTo(10 / 120, 12);
+    expect(quality.temp_max.range.high).toBeGreaterThan(35.6);
+    expect(quality.precipitation.out_of_range_share).toBe(0);
+  });
+
   test("an uploaded reference replaces the active one; the window restarts from it", async () => {
     const shifted = drifted(weatherRows());
     const csv = [
