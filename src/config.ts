@@ -35,6 +35,8 @@ export interface Config {
   modelName: string | undefined;
   /** KEEL_SERVE_ALIAS: the alias whose version is served. */
   serveAlias: string;
+  /** KEEL_SHADOW_ALIAS: the alias whose version scores live rows beside the served one. */
+  shadowAlias: string;
   /** KEEL_RETRAIN_CRON: cron expression for scheduled retrains; unset = none. */
   retrainCron: string | undefined;
   /** KEEL_ADMIN_TOKEN: bearer token for admin routes. */
@@ -122,6 +124,7 @@ export class ConfigError extends Error {}
 
 export function loadConfig(env: Env = process.env): Config {
   const home = resolve(text(env, "KEEL_HOME") ?? ".keel");
+  const serveAlias = text(env, "KEEL_SERVE_ALIAS") ?? "prod";
   return {
     port: integer(env, "PORT", 3000, 0, 65535),
     host: text(env, "KEEL_HOST") ?? "0.0.0.0",
@@ -136,7 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
     target: text(env, "KEEL_TARGET"),
     timeColumn: text(env, "KEEL_TIME_COLUMN"),
     modelName: modelName(env),
-    serveAlias: text(env, "KEEL_SERVE_ALIAS") ?? "prod",
+    serveAlias,
+    shadowAlias: shadowAlias(env, serveAlias),
     retrainCron: cron(env, "KEEL_RETRAIN_CRON"),
     adminToken: text(env, "KEEL_ADMIN_TOKEN"),
     insecureAdmin: flag(env, "KEEL_INSECURE_ADMIN"),
@@ -189,6 +193,16 @@ function params(env: Env, name: string): Record<string, number | string | boolea
             : value;
   }
   return out;
+}
+
+function shadowAlias(env: Env, serveAlias: string): string {
+  const value = text(env, "KEEL_SHADOW_ALIAS") ?? "shadow";
+  if (value === serveAlias) {
+    throw new ConfigError(
+      `KEEL_SHADOW_ALIAS must name another alias than KEEL_SERVE_ALIAS ("${serveAlias}")`,
+    );
+  }
+  return value;
 }
 
 function databaseUrl(env: Env, name: string): string | undefined {

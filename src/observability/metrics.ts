@@ -8,6 +8,8 @@ export interface Metrics {
   registry: client.Registry;
   modelInfo: client.Gauge<"model" | "version" | "alias" | "algorithm">;
   modelSwaps: client.Counter<"model">;
+  /** The version loaded as the shadow challenger (value 1); absent without one. */
+  shadowInfo: client.Gauge<"model" | "version">;
   trainingRuns: client.Counter<"trigger" | "status">;
   trainingInProgress: client.Gauge;
   /** Per-feature drift statistic of the latest check (p-value or distance, as the method gives). */
@@ -87,6 +89,12 @@ export function createMetrics(cluster: ClusterProbe = ALONE): Metrics {
       name: "keel_model_info",
       help: "The model version in service (value 1)",
       labelNames: ["model", "version", "alias", "algorithm"],
+      registers,
+    }),
+    shadowInfo: new client.Gauge({
+      name: "keel_shadow_info",
+      help: "The model version loaded as the shadow challenger (value 1)",
+      labelNames: ["model", "version"],
       registers,
     }),
     modelSwaps: new client.Counter({

@@ -1,5 +1,5 @@
-// Keeps this replica serving what the serving alias points at when it moved
-// elsewhere — on another replica, or by `keel promote` against the database:
+// Keeps this replica serving what the serving alias (and the shadow alias)
+// points at when it moved elsewhere — on another replica, or by `keel promote` against the database:
 // at once on a notification, after every reconnect of the notifications
 // (a move may have been missed meanwhile), and every 30 s as a safety net.
 
@@ -24,7 +24,10 @@ export function followServingAlias(deps: {
   };
   deps.cluster.onAliasMoved(({ model, alias }) => {
     if (model === undefined) follow("keel:reconnected");
-    else if (model === deployment.modelName && alias === deployment.serveAlias)
+    else if (
+      model === deployment.modelName &&
+      (alias === deployment.serveAlias || alias === deployment.shadowAlias)
+    )
       follow("keel:alias-notification");
   });
   const timer = setInterval(() => follow("keel:alias-poll"), deps.pollEveryMs ?? ALIAS_POLL_MS);

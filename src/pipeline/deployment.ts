@@ -1,7 +1,9 @@
 // Moves registry versions into service: a version is loaded (sha256-checked
 // and warmed up) before anything points at it, so the slot only ever holds a
 // model that ran. Promotion, rollback, reload, upload and following the alias
-// when another replica moved it all go through here, one swap at a time.
+// when another replica moved it all go through here, one swap at a time. The
+// shadow alias (KEEL_SHADOW_ALIAS) is served the same way into a second slot,
+// whose model scores live rows beside the one in service (serving/shadow.ts).
 
 import { conflict } from "../errors.ts";
 import { createMutex } from "../mutex.ts";
@@ -17,9 +19,15 @@ export interface Deployment {
   /** The model and alias this process serves. */
   modelName: string;
   serveAlias: string;
+  /** The alias whose version is loaded beside it as the shadow challenger. */
+  shadowAlias: string;
   /** Loads whatever the serving alias points at into the slot (again, even if it is there). */
   reload(actor: string): Promise<ModelVersion>;
-  /** Serves what the serving alias points at now, unless the slot holds it already; undefined when no alias. */
+  /**
+   * Serves what the serving alias points at now, unless the slot holds it
+   * already (undefined when there is no such alias), and brings the shadow
+   * slot in line with the shadow alias.
+   */
   follow(actor: string): Promise<ModelVersion | undefined>;
   /** Loads a version without serving it (validation, evaluation). */
   load(version: ModelVersion): Promise<OnnxModel>;
@@ -63,13 +71,16 @@ export interface Deployment {
 export function createDeployment(options: {
   stores: Stores;
   slot: ModelSlot;
+  /** Holds the shadow alias's version; empty while the alias does not exist. */
+  shadowSlot: ModelSlot;
   modelName: string;
   serveAlias: string;
+  shadowAlias: string;
   metrics: Metrics;
   logger: Logger;
   maxBatchRows?: number;
 }): Deployment {
-  const { stores, slot, modelName, serveAlias, metrics, logger } = options;
+  const { stores, slot, shadowSlot, modelName, serveAlias, shadowAlias, metrics, logger } = options;
   const { registry } = stores;
   const oneSwapAtATime = createMutex();
 
@@ -108,6 +119,29 @@ export function createDeployment(options: {
   };
 
   const servesAlias = (name: string, alias: string) => name === modelName && alias === serveAlias;
+  const shadowsAlias = (name: string, alias: string) => name === modelName && alias === shadowAlias;
+
+  const shadow = (model: OnnxModel | undefined, actor: string) => {
+    const previous = model ? shadowSlot.swap(model) : shadowSlot.current();
+    if (!model) void shadowSlot.close();
+    metrics.shadowInfo.reset();
+    if (model)
+      metrics.shadowInfo.set({ model: modelName, version: String(model.identity.version) }, 1);
+    logger.info("model.shadow", {
+      model: modelName,
+      version: model?.identity.version ?? null,
+      previous_version: previous?.identity.version ?? null,
+      actor,
+    });
+  };
+
+  /** Loads the shadow alias's version into the shadow slot, or empties it when the alias is gone. */
+  const followShadow = async (actor: string) => {
+    const version = await registry.findVersionByAlias(modelName, shadowAlias);
+    const held = shadowSlot.current()?.identity.version;
+    if (version?.version === held) return;
+    shadow(version ? await load(version) : undefined, actor);
+  };
   const context = { serveAlias, logger };
 
   const moveServing: Deployment["moveServing"] = (versionNumber, move, alsoInTransaction) =>
@@ -136,8 +170,10 @@ export function createDeployment(options: {
       oneSwapAtATime(async () =>
         loadAndServe(await registry.getVersionByAlias(modelName, serveAlias), actor),
       ),
+    shadowAlias,
     follow: (actor) =>
       oneSwapAtATime(async () => {
+        await followShadow(actor);
         const version = await registry.findVersionByAlias(modelName, serveAlias);
         if (!version || slot.current()?.identity.version === version.version) return version;
         return loadAndServe(version, actor);
@@ -146,7 +182,19 @@ export function createDeployment(options: {
     async setAlias(name, alias, versionNumber, actor, reason) {
       if (servesAlias(name, alias)) return moveServing(versionNumber, { actor, reason });
       const request = { name, alias, version: versionNumber, actor, reason };
-      return stores.transaction((tx) => moveAlias(tx, request, context));
+      if (!shadowsAlias(name, alias))
+        return stores.transaction((tx) => moveAlias(tx, request, context));
+      return oneSwapAtATime(async () => {
+        const model = await load(await registry.getVersion(modelName, versionNumber));
+        try {
+          const event = await stores.transaction((tx) => moveAlias(tx, request, context));
+          shadow(model, actor);
+          return event;
+        } catch (error) {
+          await model.retire();
+          throw error;
+        }
+      });
     },
     moveServing,
     async deleteAlias(name, alias, actor) {
@@ -155,7 +203,12 @@ export function createDeployment(options: {
           `Alias ${alias} of ${name} is the one this service serves (KEEL_SERVE_ALIAS); point it at another version instead of deleting it`,
         );
       }
-      return registry.deleteAlias(name, alias, { actor });
+      if (!shadowsAlias(name, alias)) return registry.deleteAlias(name, alias, { actor });
+      return oneSwapAtATime(async () => {
+        const event = await registry.deleteAlias(name, alias, { actor });
+        shadow(undefined, actor);
+        return event;
+      });
     },
     async registerUpload(name, bytes, actor) {
       const model = await loadOnnxModel(bytes, { identity: { name, version: 0 } });

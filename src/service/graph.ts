@@ -52,11 +52,14 @@ export function buildService(deps: ServiceDeps): Service {
   const { config, stores, cluster, modelName, logger } = deps;
   const metrics = createMetrics(cluster);
   const slot = createModelSlot();
+  const shadowSlot = createModelSlot();
   const deployment = createDeployment({
     stores,
     slot,
+    shadowSlot,
     modelName,
     serveAlias: config.serveAlias,
+    shadowAlias: config.shadowAlias,
     metrics,
     logger,
   });

@@ -25,19 +25,22 @@ export function registerClassifier(
   });
 }
 
-/** Versions 1 and 2 of "weather", and a deployment of its "prod" alias with its slot (nothing served yet). */
+/** Versions 1 and 2 of "weather", and a deployment of its "prod" (and "shadow") alias with their slots (nothing served yet). */
 export async function twoVersionsDeployed(stores: Stores) {
   await registerClassifier(stores.registry, 0);
   await registerClassifier(stores.registry, 1);
   const slot = createModelSlot();
+  const shadowSlot = createModelSlot();
   const metrics = createMetrics();
   const deployment = createDeployment({
     stores,
     slot,
+    shadowSlot,
     modelName: "weather",
     serveAlias: "prod",
+    shadowAlias: "shadow",
     metrics,
     logger: silentLogger,
   });
-  return { slot, metrics, deployment };
+  return { slot, shadowSlot, metrics, deployment };
 }
