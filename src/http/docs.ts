@@ -1,6 +1,7 @@
 // The OpenAPI document (`/docs/json`) and Swagger UI (`/docs`), the UI's script
-// and styles served by keel itself from swagger-ui-dist (imported as text, so
-// the single binary carries them): the page works offline, nothing comes from a CDN.
+// and styles served by keel itself from swagger-ui-dist (imported into the
+// bundle, so the single binary carries them): the page works offline, nothing
+// comes from a CDN.
 //
 // @elysiajs/openapi rather than @elysiajs/swagger: the latter writes unpkg's URL
 // for Swagger UI's script into the page with no option to change it; the former

@@ -23,6 +23,9 @@ describe("/docs", () => {
       expect({ ...asset, right: servedRight(asset) }).toMatchObject({ right: true });
     const script = assets.find((a) => a.kind === "script")!;
     expect(await (await fetch(script.url)).text()).toContain("SwaggerUIBundle");
+    // No pointer to a source map keel does not serve (developer tools would log a 404).
+    const stylesheet = assets.find((a) => a.kind === "stylesheet")!;
+    expect(await (await fetch(stylesheet.url)).text()).not.toContain("sourceMappingURL");
   });
 
   test("the page reads the spec keel serves at /docs/json", async () => {
