@@ -151,6 +151,7 @@ export function createApp(deps: AppDeps) {
         serveAlias: deps.deployment.serveAlias,
         traffic: deps.traffic,
         monitor: deps.monitor,
+        drift: { minRows: config.drift.minRows, cron: config.drift.cron },
       }),
     )
     .get(

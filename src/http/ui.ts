@@ -24,10 +24,14 @@ export function uiRoutes(options: {
   serveAlias: string;
   traffic: Traffic;
   monitor: DriftMonitor;
+  /** What the drift panel tells before the first check: the rows it needs, and the schedule if any. */
+  drift: { minRows: number; cron: string | undefined };
 }) {
   const page = pageHtml
     .replaceAll("{{MODEL}}", escapeHtml(options.modelName))
-    .replaceAll("{{ALIAS}}", escapeHtml(options.serveAlias));
+    .replaceAll("{{ALIAS}}", escapeHtml(options.serveAlias))
+    .replaceAll("{{DRIFT_MIN_ROWS}}", String(options.drift.minRows))
+    .replaceAll("{{DRIFT_CRON}}", escapeHtml(options.drift.cron ?? ""));
   return new Elysia({ name: "ui" })
     .get(
       "/",
