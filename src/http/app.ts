@@ -1,7 +1,6 @@
 // Builds the Elysia app from already-constructed services. Every answer
 // carries an x-request-id, every request is counted, timed and logged once.
 
-import { swagger } from "@elysiajs/swagger";
 import { Elysia } from "elysia";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { Config } from "../config.ts";
@@ -23,6 +22,7 @@ import type { Tracking } from "../tracking/tracking.ts";
 import { adminRoutes } from "./admin.ts";
 import { authorizeAdmin } from "./auth.ts";
 import { tooLarge } from "./body.ts";
+import { docsRoutes } from "./docs.ts";
 import { driftRoutes } from "./drift.ts";
 import { errorBody, logUnexpected, toAppError } from "./errors.ts";
 import { feedbackRoutes } from "./feedback.ts";
@@ -69,20 +69,6 @@ export function createApp(deps: AppDeps) {
   const nextRequestId = createIdGenerator();
 
   return new Elysia({ name: "keel" })
-    .use(
-      swagger({
-        path: "/docs",
-        provider: "swagger-ui",
-        documentation: {
-          info: {
-            title: "keel",
-            version: "0.1.0",
-            description: "Serve, monitor, retrain and hot-swap a tabular model in one process.",
-          },
-          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-        },
-      }),
-    )
     .onRequest(({ request, set }) => {
       const given = request.headers.get("x-request-id");
       const id = given && REQUEST_ID.test(given) ? given : nextRequestId();
@@ -158,12 +144,14 @@ export function createApp(deps: AppDeps) {
     )
     .use(feedbackRoutes({ feedback: deps.feedback }))
     .use(scheduleRoutes({ scheduler: deps.scheduler }))
+    .use(docsRoutes())
     .use(
       uiRoutes({
         modelName: deps.deployment.modelName,
         serveAlias: deps.deployment.serveAlias,
         traffic: deps.traffic,
         monitor: deps.monitor,
+        drift: { minRows: config.drift.minRows, cron: config.drift.cron },
       }),
     )
     .get(

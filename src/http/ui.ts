@@ -13,22 +13,25 @@ import { driftReportHtml } from "../ui/drift-report.ts";
 import pageFile from "../ui/index.html" with { type: "text" };
 import styleCss from "../ui/style.css" with { type: "text" };
 import { reportView } from "./drift.ts";
+import { CSS, JAVASCRIPT, staticAsset } from "./static-asset.ts";
 
 // @types/bun types .html imports as HTML bundles; with `type: "text"` Bun gives the text.
 const pageHtml = pageFile as unknown as string;
 const tags = ["dashboard"];
-const asset = (body: string, type: string) => () =>
-  new Response(body, { headers: { "content-type": type, "cache-control": "public, max-age=300" } });
 
 export function uiRoutes(options: {
   modelName: string;
   serveAlias: string;
   traffic: Traffic;
   monitor: DriftMonitor;
+  /** What the drift panel tells before the first check: the rows it needs, and the schedule if any. */
+  drift: { minRows: number; cron: string | undefined };
 }) {
   const page = pageHtml
     .replaceAll("{{MODEL}}", escapeHtml(options.modelName))
-    .replaceAll("{{ALIAS}}", escapeHtml(options.serveAlias));
+    .replaceAll("{{ALIAS}}", escapeHtml(options.serveAlias))
+    .replaceAll("{{DRIFT_MIN_ROWS}}", String(options.drift.minRows))
+    .replaceAll("{{DRIFT_CRON}}", escapeHtml(options.drift.cron ?? ""));
   return new Elysia({ name: "ui" })
     .get(
       "/",
@@ -37,12 +40,12 @@ export function uiRoutes(options: {
         detail: { summary: "The dashboard", tags },
       },
     )
-    .get("/ui/app.js", asset(appJs, "text/javascript; charset=utf-8"), { detail: { hide: true } })
-    .get("/ui/style.css", asset(styleCss, "text/css; charset=utf-8"), { detail: { hide: true } })
-    .get("/ui/uplot.js", asset(uplotJs, "text/javascript; charset=utf-8"), {
+    .get("/ui/app.js", staticAsset(appJs, JAVASCRIPT), { detail: { hide: true } })
+    .get("/ui/style.css", staticAsset(styleCss, CSS), { detail: { hide: true } })
+    .get("/ui/uplot.js", staticAsset(uplotJs, JAVASCRIPT), {
       detail: { hide: true },
     })
-    .get("/ui/uplot.css", asset(uplotCss, "text/css; charset=utf-8"), { detail: { hide: true } })
+    .get("/ui/uplot.css", staticAsset(uplotCss, CSS), { detail: { hide: true } })
     .get("/traffic", () => ({ slot_seconds: 10, points: options.traffic.history() }), {
       detail: {
         summary:

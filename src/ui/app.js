@@ -5,6 +5,8 @@
 
 const MODEL = document.body.dataset.model;
 const ALIAS = document.body.dataset.alias;
+const DRIFT_MIN_ROWS = document.body.dataset.driftMinRows;
+const DRIFT_CRON = document.body.dataset.driftCron;
 const REFRESH_MS = 5000;
 const TOKEN_KEY = "keel.adminToken";
 const PALETTE = [
@@ -89,25 +91,67 @@ async function adminCall(method, path, body) {
 
 // --- charts --------------------------------------------------------------------
 
-function chart(id, options, data) {
+const CHART_HEIGHT = 220;
+/** How long a chart's box keeps one size before the chart is redrawn to it. */
+const RESIZE_SETTLE_MS = 120;
+
+/**
+ * The width a chart drawn in `el` gets: its box's (the CSS keeps the box from
+ * following the chart), and some width even in a box not laid out yet.
+ */
+const boxWidth = (el) => Math.max(120, Math.floor(el.clientWidth));
+
+/**
+ * Draws `data` in the chart of element `id`: new data into the chart already
+ * there, or a new chart when there is none, its series changed, its element
+ * was replaced, or `rebuild` asks (options such as axis labels changed).
+ */
+function chart(id, options, data, { rebuild = false } = {}) {
   const el = $(id);
-  const width = Math.max(280, el.clientWidth || 600);
-  if (!charts[id]) {
-    el.textContent = "";
-    charts[id] = new uPlot({ width, height: 220, legend: { live: false }, ...options }, data, el);
-  } else if (charts[id].series.length !== options.series.length) {
-    charts[id].destroy();
-    el.textContent = "";
-    charts[id] = new uPlot({ width, height: 220, legend: { live: false }, ...options }, data, el);
-  } else {
-    charts[id].setData(data);
+  const existing = charts[id];
+  const reusable =
+    existing &&
+    !rebuild &&
+    existing.root.parentNode === el &&
+    existing.series.length === options.series.length;
+  if (reusable) {
+    existing.setData(data);
+    return;
   }
+  existing?.destroy();
+  el.textContent = "";
+  charts[id] = new uPlot(
+    { width: boxWidth(el), height: CHART_HEIGHT, legend: { live: false }, ...options },
+    data,
+    el,
+  );
+  chartBoxes.observe(el);
 }
 
-window.addEventListener("resize", () => {
-  for (const [id, c] of Object.entries(charts))
-    c.setSize({ width: Math.max(280, $(id).clientWidth), height: 220 });
+// Charts follow their box, whatever changes it: a window dragged narrower, a
+// tablet turned, a panel opened. Resizes come in bursts while a window is
+// dragged, so each chart is redrawn once its box has kept one size a moment.
+const boxesResized = new Set();
+let resizeTimer;
+const chartBoxes = new ResizeObserver((entries) => {
+  for (const entry of entries) boxesResized.add(entry.target.id);
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(fitChartsToBoxes, RESIZE_SETTLE_MS);
 });
+
+function fitChartsToBoxes() {
+  for (const id of boxesResized) {
+    const el = $(id);
+    const drawn = charts[id];
+    if (!el || !drawn || drawn.root.parentNode !== el) {
+      if (el) chartBoxes.unobserve(el);
+      continue;
+    }
+    const width = boxWidth(el);
+    if (width !== drawn.width) drawn.setSize({ width, height: CHART_HEIGHT });
+  }
+  boxesResized.clear();
+}
 
 /**
  * A time axis for check times. With a single check uPlot widens a time axis to
@@ -272,7 +316,6 @@ async function renderRunDetail(id) {
     ${curve.length > 1 ? `<h3>Training curve (loss per iteration)</h3><div id="curve-${esc(id)}" class="chart"></div>` : ""}
     ${run.error ? `<h3>Error</h3><pre>${esc(run.error)}</pre>` : ""}`;
   if (curve.length > 1) {
-    delete charts[`curve-${id}`];
     chart(
       `curve-${id}`,
       {
@@ -285,12 +328,13 @@ async function renderRunDetail(id) {
 }
 
 async function renderDrift() {
-  const [latest, history] = await Promise.all([
-    getJson("/drift"),
-    getJson("/drift/history?limit=200"),
-  ]);
+  // The history first: before the first check GET /drift is a 404, which the
+  // browser would log as an error on every refresh.
+  const history = await getJson("/drift/history?limit=200");
+  const latest = history?.reports?.length ? await getJson("/drift") : null;
+  $("drift-charts").hidden = !latest;
   if (!latest) {
-    $("drift-summary").textContent = "No drift check yet: Check now, or set KEEL_DRIFT_CRON.";
+    $("drift-summary").textContent = noCheckYet();
     return;
   }
   const drifted = latest.drifted_features ?? [];
@@ -349,6 +393,14 @@ async function renderDrift() {
   renderDistribution(views.find((v) => v.feature === select.value) ?? views[0]);
 }
 
+/** The drift panel before its first report: one line on what a check needs and what starts one. */
+function noCheckYet() {
+  const schedule = DRIFT_CRON
+    ? `KEEL_DRIFT_CRON (${DRIFT_CRON}) schedules them`
+    : "set KEEL_DRIFT_CRON to schedule them";
+  return `No drift check yet: one needs ${DRIFT_MIN_ROWS} live predictions (KEEL_DRIFT_MIN_ROWS). Check now or POST /drift/check runs one; ${schedule}.`;
+}
+
 /** One chart per feature; a text feature has two, its tokens and its length. */
 function distributionViews(features) {
   return features.flatMap((f) =>
@@ -364,7 +416,6 @@ function renderDistribution(feature) {
       ? d.edges.slice(0, -1).map((e, i) => num((e + d.edges[i + 1]) / 2, 3))
       : d.categories;
   const xs = labels.map((_, i) => i);
-  delete charts["drift-distribution"];
   chart(
     "drift-distribution",
     {
@@ -380,6 +431,7 @@ function renderDistribution(feature) {
       ],
     },
     [xs, d.reference, d.current],
+    { rebuild: true },
   );
 }
 

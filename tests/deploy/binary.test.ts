@@ -1,12 +1,14 @@
 // `npm run build`'s single binary: dist/ copied to a fresh folder runs
 // `keel serve` with an empty environment (no node_modules, no Bun on PATH),
-// trains its first model from the embedded data, and predicts; and
+// trains its first model from the embedded data, and predicts; serves /docs
+// and the dashboard with every script and stylesheet they load embedded; and
 // `keel train` reads a parquet file (the reader and its decompressors embedded).
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fetchPageAssets, servedRight } from "../helpers/page-assets.ts";
 import { writeWeatherParquet } from "../helpers/parquet.ts";
 import { weatherRows } from "../http/weather-traffic.ts";
 
@@ -24,7 +26,7 @@ beforeAll(() => {
   cpSync(join(ROOT, "dist"), join(place, "keel"), { recursive: true });
 }, 120_000);
 
-test("dist/ runs anywhere: ready, then a prediction", async () => {
+test("dist/ runs anywhere: ready, a prediction, and its pages' assets embedded", async () => {
   const probe = Bun.serve({ port: 0, fetch: () => new Response() });
   const port = probe.port!;
   probe.stop(true);
@@ -60,6 +62,14 @@ test("dist/ runs anywhere: ready, then a prediction", async () => {
       prediction: "rain",
       model: { name: "weather", version: 1 },
     });
+    for (const page of [`${url}/docs`, `${url}/`]) {
+      const assets = await fetchPageAssets(page);
+      expect(assets.length).toBeGreaterThanOrEqual(2);
+      for (const asset of assets)
+        expect({ ...asset, right: servedRight(asset) }).toMatchObject({ right: true });
+    }
+    const spec = await (await fetch(`${url}/docs/json`)).json();
+    expect(Object.keys(spec.paths)).toContain("/predict");
   } finally {
     child.kill("SIGTERM");
     await child.exited;

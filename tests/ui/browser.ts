@@ -17,8 +17,9 @@ export function launchBrowser(): Promise<Browser> {
 export async function openPage(
   browser: Browser,
   width = 1280,
+  height = 900,
 ): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());

@@ -1,7 +1,10 @@
 // The dashboard in a real browser (Debian's chromium through playwright-core):
 // every panel shows real data from a running keel, charts are drawn, a promote
-// click with the token moves the alias, no console errors; the same for the
-// standalone drift report opened from disk. Screenshots go to test-output/.
+// click with the token moves the alias, no console errors; the page fits a
+// phone's width, opened there or narrowed to it, and before the first drift
+// check the drift panel is one line; the same for the standalone drift report
+// opened from disk, offline, at a desktop's width and at a phone's. Screenshots
+// go to test-output/.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,14 +19,13 @@ import {
 } from "../http/harness.ts";
 import { drifted, replay, sample, weatherRows } from "../http/weather-traffic.ts";
 import { launchBrowser, openPage as openBrowserPage } from "./browser.ts";
+import { chartsOutsideTheirCard, type Layout, measureReport, settledLayout } from "./layout.ts";
 
 // The callbacks below run in the browser; these names exist there, not in Bun's types.
 declare const document: {
   querySelector(s: string): { textContent: string | null } | null;
   querySelectorAll(s: string): { length: number };
-  documentElement: { scrollWidth: number };
 };
-declare const window: { innerWidth: number };
 declare const sessionStorage: { getItem(key: string): string | null };
 interface BrowserCanvas {
   width: number;
@@ -59,7 +61,24 @@ afterAll(async () => {
   await keel?.stop();
 });
 
-const openPage = (width?: number) => openBrowserPage(browser, width);
+const openPage = (width?: number, height?: number) => openBrowserPage(browser, width, height);
+const CHARTS = ["traffic-chart", "drift-scores", "drift-share", "drift-distribution"];
+
+async function waitForEveryChart(page: Page) {
+  for (const chart of CHARTS) await page.waitForSelector(`#${chart} canvas`);
+  await page.waitForFunction(() => document.querySelectorAll("#versions-table tr").length === 3);
+}
+
+/** At 390 px: no sideways scroll, every chart inside its card, the wide versions table scrolling in its box. */
+function expectPhoneLayout(layout: Layout) {
+  expect(layout.viewportWidth).toBe(390);
+  expect(layout.pageWidth).toBeLessThanOrEqual(layout.viewportWidth);
+  expect(layout.charts.map((c) => c.chart).sort()).toEqual([...CHARTS].sort());
+  expect(chartsOutsideTheirCard(layout)).toEqual([]);
+  expect(layout.versions.tableWidth).toBeGreaterThan(layout.versions.boxWidth);
+  expect(layout.versions.scrolledBy).toBeGreaterThan(0);
+  expect(layout.versions.boxInsideCard).toBe(true);
+}
 
 /** True when the canvas under `selector` has at least one non-transparent pixel. */
 const drawn = (page: Page, selector: string) =>
@@ -124,15 +143,85 @@ describe("dashboard", () => {
     await page.close();
   }, 30_000);
 
-  test("reads at phone width", async () => {
-    const { page, errors } = await openPage(390);
+  test("narrowed from 1280 to 390 px, charts shrink into their cards and the versions table scrolls in its own; back at 1280 they grow again", async () => {
+    const { page, errors } = await openPage(1280, 800);
     await page.goto(keel.url);
-    await page.waitForSelector("#drift-scores canvas");
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
+    await waitForEveryChart(page);
+    const wide = await settledLayout(page);
+    expect(wide.charts.map((c) => c.chart).sort()).toEqual([...CHARTS].sort());
+    const traffic = wide.charts.find((c) => c.chart === "traffic-chart")!;
+    expect(traffic.canvas.width).toBeGreaterThan(500);
+
+    // A window dragged narrower, or a tablet turned: the same page, a new width.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const narrow = await settledLayout(page);
+    expectPhoneLayout(narrow);
+    await page.screenshot({ path: join(OUTPUT, "dashboard-narrowed.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const widthAt1280 = (l: Layout, chart: string) =>
+      l.charts.find((c) => c.chart === chart)?.canvas.width ?? 0;
+    const again = await settledLayout(page, (l) =>
+      wide.charts.every((c) => Math.abs(widthAt1280(l, c.chart) - c.canvas.width) <= 2),
     );
-    expect(overflow).toBeLessThanOrEqual(1);
+    for (const c of wide.charts)
+      expect({ chart: c.chart, width: widthAt1280(again, c.chart) }).toEqual({
+        chart: c.chart,
+        width: c.canvas.width,
+      });
+
+    // The charts follow their boxes, not only the window: narrower cards, same window.
+    await page.addStyleTag({ content: "main { max-width: 700px; }" });
+    const boxed = await settledLayout(page);
+    expect(chartsOutsideTheirCard(boxed)).toEqual([]);
+    expect(boxed.charts.find((c) => c.chart === "traffic-chart")!.canvas.width).toBeLessThan(700);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 30_000);
+
+  test("opened at phone width, nothing scrolls sideways but the versions table, in its card", async () => {
+    const { page, errors } = await openPage(390, 800);
+    await page.goto(keel.url);
+    await waitForEveryChart(page);
+    expectPhoneLayout(await settledLayout(page));
     await page.screenshot({ path: join(OUTPUT, "dashboard-phone.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 30_000);
+});
+
+describe("dashboard before the first drift check", () => {
+  let fresh: TestKeel;
+  beforeAll(async () => {
+    fresh = await startTestKeel({ KEEL_DRIFT_MIN_ROWS: "60" });
+    await waitReady(fresh);
+  }, 60_000);
+  afterAll(() => fresh?.stop());
+
+  test("the drift panel says in one line what a first check needs, and keeps no room for charts", async () => {
+    const { page, errors } = await openPage(1280, 800);
+    await page.goto(fresh.url);
+    await page.waitForSelector("#traffic-chart canvas");
+    await page.waitForFunction(
+      () => document.querySelector("#drift-summary")?.textContent?.includes("KEEL_DRIFT_MIN_ROWS"),
+      undefined,
+      { timeout: 10_000 },
+    );
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      const { drift, pageWidth, viewportWidth } = await settledLayout(page);
+      expect(drift.summary).toContain("60 live predictions");
+      expect(drift.summary).toContain("POST /drift/check");
+      expect(drift.canvases).toBe(0);
+      // Its title and the line, wrapped at 390 px: the empty panel used to be ~700 px of blank charts.
+      const short = drift.height <= (width === 390 ? 150 : 100);
+      expect({ width, height: drift.height, short }).toMatchObject({
+        width,
+        short: true,
+      });
+      expect(pageWidth).toBeLessThanOrEqual(viewportWidth);
+    }
+    await page.screenshot({ path: join(OUTPUT, "dashboard-no-drift-check.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 30_000);
@@ -154,6 +243,21 @@ test("the drift report opens from disk with its charts, offline", async () => {
   expect(await page.$$eval("#features tr", (rows) => rows.length)).toBe(6);
   expect(await drawn(page, "#charts canvas")).toBe(true);
   await page.screenshot({ path: join(OUTPUT, "drift-report.png"), fullPage: true });
+
+  // Narrowed to a phone: the charts follow, the table scrolls in its own box.
+  const wide = await measureReport(page);
+  await page.setViewportSize({ width: 390, height: 800 });
+  let narrow = await measureReport(page);
+  for (let i = 0; i < 50 && (narrow.pageWidth > 390 || narrow.chartsOutside > 0); i++) {
+    await Bun.sleep(100);
+    narrow = await measureReport(page);
+  }
+  expect(narrow.pageWidth).toBeLessThanOrEqual(narrow.viewportWidth);
+  expect(narrow.chartsOutside).toBe(0);
+  expect(narrow.chartWidths.length).toBe(wide.chartWidths.length);
+  expect(narrow.table.tableWidth).toBeGreaterThan(narrow.table.boxWidth);
+  expect(narrow.table.scrolledBy).toBeGreaterThan(0);
+  await page.screenshot({ path: join(OUTPUT, "drift-report-phone.png"), fullPage: true });
   expect(outside).toEqual([]);
   expect(errors).toEqual([]);
   await page.close();
