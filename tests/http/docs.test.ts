@@ -30,10 +30,11 @@ describe("/docs", () => {
 
   test("the page reads the spec keel serves at /docs/json", async () => {
     const html = await (await keel.get("/docs")).text();
-    expect(html).toContain('"url":"docs/json"');
+    expect(html).toContain('url: "/docs/json"');
     const spec = await (await keel.get("/docs/json")).json();
     expect(Object.keys(spec.paths)).toContain("/predict");
-    expect(spec.openapi).toMatch(/^3\.1\./);
+    // The page routes are not operations of the API.
+    expect(Object.keys(spec.paths).filter((p) => p.startsWith("/docs"))).toEqual([]);
   });
 });
 
