@@ -29,5 +29,5 @@ test("a model whose inputs the data does not have is refused before anything is 
   const error = await caughtAppError(() =>
     buildTrainingReference(skl2onnxClassifier(), mixedDataset(50, "multiclass")),
   );
-  expect(error.status).toBe(422);
+  expect(error.code).toBe("INVALID_INPUT");
 });
