@@ -5,7 +5,7 @@
 
 import "./native-preload.ts";
 import { driftCommand } from "./cli/drift.ts";
-import { ServiceError, UsageError } from "./cli/errors.ts";
+import { UsageError } from "./cli/errors.ts";
 import { modelsCommand } from "./cli/models.ts";
 import { predictCommand } from "./cli/predict.ts";
 import { promoteCommand } from "./cli/promote.ts";
@@ -14,9 +14,7 @@ import { runsCommand } from "./cli/runs.ts";
 import { serveCommand } from "./cli/serve.ts";
 import { simulateCommand } from "./cli/simulate.ts";
 import { trainCommand } from "./cli/train.ts";
-import { ConfigError } from "./config.ts";
-import { AppError, errorMessage } from "./errors.ts";
-import { DriftSpecError } from "./simulate/drift-spec.ts";
+import { errorMessage, isInputError } from "./errors.ts";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string }> = {
   serve: {
@@ -57,13 +55,11 @@ async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-/** Bad arguments or bad data, as opposed to keel or the service failing. */
-function isInputError(error: unknown): boolean {
+/** Bad arguments or bad input (an AppError whose fix is in the input), as opposed to keel or the service failing. */
+function isBadInput(error: unknown): boolean {
   return (
     error instanceof UsageError ||
-    error instanceof DriftSpecError ||
-    error instanceof ConfigError ||
-    (error instanceof AppError && error.status >= 400 && error.status < 500) ||
+    isInputError(error) ||
     (error instanceof TypeError &&
       "code" in error &&
       String(error.code).startsWith("ERR_PARSE_ARGS"))
@@ -75,11 +71,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exit(code);
   },
   (error) => {
-    const message =
-      error instanceof ServiceError || error instanceof UsageError
-        ? error.message
-        : errorMessage(error);
-    process.stderr.write(`keel: ${message.split("\n")[0]}\n`);
-    process.exit(isInputError(error) ? 2 : 1);
+    process.stderr.write(`keel: ${errorMessage(error).split("\n")[0]}\n`);
+    process.exit(isBadInput(error) ? 2 : 1);
   },
 );

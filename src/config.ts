@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { Cron } from "croner";
 import { BUNDLED_DATA, BUNDLED_SPEC } from "./data/bundled.ts";
 import { redactSource } from "./data/source.ts";
+import { invalidConfig } from "./errors.ts";
 
 export { BUNDLED_DATA };
 
@@ -120,8 +121,6 @@ export interface DriftConfig {
 
 type Env = Record<string, string | undefined>;
 
-export class ConfigError extends Error {}
-
 export function loadConfig(env: Env = process.env): Config {
   const home = resolve(text(env, "KEEL_HOME") ?? ".keel");
   const serveAlias = text(env, "KEEL_SERVE_ALIAS") ?? "prod";
@@ -180,7 +179,7 @@ function params(env: Env, name: string): Record<string, number | string | boolea
     .filter(Boolean)) {
     const eq = pair.indexOf("=");
     if (eq <= 0)
-      throw new ConfigError(`${name} must be name=value pairs separated by commas, got "${pair}"`);
+      throw invalidConfig(`${name} must be name=value pairs separated by commas, got "${pair}"`);
     const value = pair.slice(eq + 1).trim();
     const asNumber = Number(value);
     out[pair.slice(0, eq).trim()] =
@@ -198,7 +197,7 @@ function params(env: Env, name: string): Record<string, number | string | boolea
 function shadowAlias(env: Env, serveAlias: string): string {
   const value = text(env, "KEEL_SHADOW_ALIAS") ?? "shadow";
   if (value === serveAlias) {
-    throw new ConfigError(
+    throw invalidConfig(
       `KEEL_SHADOW_ALIAS must name another alias than KEEL_SERVE_ALIAS ("${serveAlias}")`,
     );
   }
@@ -208,7 +207,7 @@ function shadowAlias(env: Env, serveAlias: string): string {
 function databaseUrl(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(value)) {
-    throw new ConfigError(
+    throw invalidConfig(
       `${name} must be a postgres:// URL (unset keeps the state in SQLite under KEEL_HOME), got "${redactSource(value)}"`,
     );
   }
@@ -218,7 +217,7 @@ function databaseUrl(env: Env, name: string): string | undefined {
 function s3Url(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(value)) {
-    throw new ConfigError(`${name} must be s3://bucket or s3://bucket/prefix, got "${value}"`);
+    throw invalidConfig(`${name} must be s3://bucket or s3://bucket/prefix, got "${value}"`);
   }
   return value;
 }
@@ -226,7 +225,7 @@ function s3Url(env: Env, name: string): string | undefined {
 function repository(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) {
-    throw new ConfigError(`${name} must be owner/name, got "${value}"`);
+    throw invalidConfig(`${name} must be owner/name, got "${value}"`);
   }
   return value;
 }
@@ -234,7 +233,7 @@ function repository(env: Env, name: string): string | undefined {
 function httpUrl(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+    throw invalidConfig(`${name} must be an http(s) URL, got "${value}"`);
   }
   return value;
 }
@@ -267,7 +266,7 @@ function flag(env: Env, name: string, fallback = false): boolean {
   if (value === undefined) return fallback;
   if (["0", "false", "no"].includes(value)) return false;
   if (["1", "true", "yes"].includes(value)) return true;
-  throw new ConfigError(`${name} must be 1 or 0, got "${env[name]}"`);
+  throw invalidConfig(`${name} must be 1 or 0, got "${env[name]}"`);
 }
 
 function number(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -275,7 +274,7 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+    throw invalidConfig(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -287,7 +286,7 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = number(env, name, fallback, min, max);
   if (!Number.isInteger(value))
-    throw new ConfigError(`${name} must be a whole number, got "${env[name]}"`);
+    throw invalidConfig(`${name} must be a whole number, got "${env[name]}"`);
   return value;
 }
 
@@ -295,7 +294,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback:
   const raw = text(env, name);
   if (raw === undefined) return fallback;
   if (!allowed.includes(raw as T)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+    throw invalidConfig(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
   }
   return raw as T;
 }
@@ -306,7 +305,7 @@ function cron(env: Env, name: string): string | undefined {
   try {
     new Cron(expression, { paused: true }).stop();
   } catch (error) {
-    throw new ConfigError(
+    throw invalidConfig(
       `${name} is not a valid cron expression ("${expression}"): ${(error as Error).message}`,
     );
   }
@@ -316,7 +315,7 @@ function cron(env: Env, name: string): string | undefined {
 function modelName(env: Env): string | undefined {
   const name = text(env, "KEEL_MODEL_NAME");
   if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
-    throw new ConfigError(
+    throw invalidConfig(
       `KEEL_MODEL_NAME must be letters, digits, ".", "_" or "-" (at most 128), got "${name}"`,
     );
   }

@@ -1,35 +1,54 @@
-// One error type for everything a client or an operator can get wrong.
-// `code` is stable and machine-readable; `status` is the HTTP status it maps to.
+// keel's one way to fail (docs/errors.md). Code that finds something wrong
+// with what it was given or asked for throws an AppError: a stable,
+// machine-readable code that says WHAT went wrong, a message for a person, and
+// optional details. It never carries an HTTP status or an exit code: the HTTP
+// layer (src/http/errors.ts) and the command line (src/cli.ts) decide those
+// from the code. Anything else thrown is a bug in keel: answered as 500
+// INTERNAL without its message, and logged in full.
 
-export type ErrorCode =
-  | "BAD_REQUEST"
-  | "MALFORMED_JSON"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "MODEL_NOT_FOUND"
-  | "MODEL_VERSION_NOT_FOUND"
-  | "ALIAS_NOT_FOUND"
-  | "RUN_NOT_FOUND"
-  | "RUN_NOT_RUNNING"
-  | "CONFLICT"
-  | "PAYLOAD_TOO_LARGE"
-  | "INVALID_INPUT"
-  | "INVALID_MODEL"
-  | "INVALID_DATA"
-  | "DATA_UNAVAILABLE"
-  | "ARTIFACT_CORRUPT"
-  | "NOT_READY"
-  | "STORE_UNAVAILABLE"
-  | "TRAINING_FAILED"
-  | "GITHUB_REFUSED"
-  | "UPSTREAM_UNAVAILABLE"
-  | "INTERNAL";
+/**
+ * Every code keel fails with, and whose move it is to fix it:
+ * - `input`: what keel was given or asked for is wrong, too large, absent or in
+ *   a conflicting state (a request, a file, a dataset or its spec, a setting);
+ *   the same input will fail again.
+ * - `keel`: keel, or something it depends on (the database, S3, GitHub, the
+ *   trainer), could not do it; trying again later may work.
+ */
+const CODES = {
+  BAD_REQUEST: "input",
+  MALFORMED_JSON: "input",
+  UNAUTHORIZED: "input",
+  FORBIDDEN: "input",
+  NOT_FOUND: "input",
+  MODEL_NOT_FOUND: "input",
+  MODEL_VERSION_NOT_FOUND: "input",
+  ALIAS_NOT_FOUND: "input",
+  RUN_NOT_FOUND: "input",
+  RUN_NOT_RUNNING: "input",
+  CONFLICT: "input",
+  PAYLOAD_TOO_LARGE: "input",
+  INVALID_INPUT: "input",
+  INVALID_MODEL: "input",
+  INVALID_DATA: "input",
+  DATA_UNAVAILABLE: "input",
+  INVALID_CONFIG: "input",
+  ARTIFACT_CORRUPT: "keel",
+  NOT_READY: "keel",
+  STORE_UNAVAILABLE: "keel",
+  TRAINING_FAILED: "keel",
+  GITHUB_REFUSED: "keel",
+  UPSTREAM_UNAVAILABLE: "keel",
+  INTERNAL: "keel",
+} as const satisfies Record<string, "input" | "keel">;
+
+export type ErrorCode = keyof typeof CODES;
+
+/** Every error code, in the order docs/errors.md lists them. */
+export const ERROR_CODES = Object.keys(CODES) as ErrorCode[];
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly status: number,
     message: string,
     readonly details?: unknown,
   ) {
@@ -38,20 +57,37 @@ export class AppError extends Error {
   }
 }
 
+type NotFoundCode = Extract<ErrorCode, `${string}NOT_FOUND`>;
+
 export const badRequest = (message: string, details?: unknown) =>
-  new AppError("BAD_REQUEST", 400, message, details);
-export const notFound = (code: ErrorCode, message: string) => new AppError(code, 404, message);
+  new AppError("BAD_REQUEST", message, details);
+export const notFound = (code: NotFoundCode, message: string) => new AppError(code, message);
 export const conflict = (message: string, details?: unknown) =>
-  new AppError("CONFLICT", 409, message, details);
+  new AppError("CONFLICT", message, details);
 export const invalidInput = (message: string, details?: unknown) =>
-  new AppError("INVALID_INPUT", 422, message, details);
+  new AppError("INVALID_INPUT", message, details);
 export const invalidModel = (message: string, details?: unknown) =>
-  new AppError("INVALID_MODEL", 422, message, details);
+  new AppError("INVALID_MODEL", message, details);
 export const invalidData = (message: string, details?: unknown) =>
-  new AppError("INVALID_DATA", 422, message, details);
+  new AppError("INVALID_DATA", message, details);
+export const invalidConfig = (message: string) => new AppError("INVALID_CONFIG", message);
+
+/** True for an AppError whose fix is in the input: the command line exits 2 for these. */
+export const isInputError = (error: unknown): error is AppError =>
+  error instanceof AppError && CODES[error.code] === "input";
 
 /** Background work reports its outcome as a value instead of throwing. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+
+/**
+ * A failure as background jobs log it: an AppError by its code and message;
+ * anything else is a bug, logged as INTERNAL with its stack.
+ */
+export function failureFields(error: unknown): { error: string; code: ErrorCode; stack?: string } {
+  if (error instanceof AppError) return { error: error.message, code: error.code };
+  const stack = error instanceof Error ? error.stack : undefined;
+  return { error: errorMessage(error), code: "INTERNAL", ...(stack ? { stack } : {}) };
+}

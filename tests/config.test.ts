@@ -2,8 +2,9 @@
 
 import { describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
-import { BUNDLED_DATA, ConfigError, loadConfig } from "../src/config.ts";
+import { BUNDLED_DATA, loadConfig } from "../src/config.ts";
 import { BUNDLED_SPEC } from "../src/data/bundled.ts";
+import { caughtAppError } from "./helpers/app-error.ts";
 
 describe("loadConfig", () => {
   test("an empty environment gives the documented defaults", () => {
@@ -105,15 +106,10 @@ describe("loadConfig", () => {
     ["KEEL_WINDOW_ROWS", "5"],
     ["GITHUB_REPOSITORY", "not-a-repo"],
     ["GITHUB_API_URL", "ftp://example.com"],
-  ])("%s=%p stops start-up with a ConfigError naming the variable", (name, value) => {
-    let caught: unknown;
-    try {
-      loadConfig({ [name]: value });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).message).toStartWith(`${name} `);
-    expect((caught as ConfigError).message).toContain(value);
+  ])("%s=%p stops start-up with INVALID_CONFIG naming the variable", async (name, value) => {
+    const error = await caughtAppError(() => loadConfig({ [name]: value }));
+    expect(error.code).toBe("INVALID_CONFIG");
+    expect(error.message).toStartWith(`${name} `);
+    expect(error.message).toContain(value);
   });
 });

@@ -1,5 +1,7 @@
-// Errors the command line reports as one line: UsageError (bad arguments or
-// input: exit 2) and ServiceError (the service or the state said no: exit 1).
+// The command line's own errors, beside the AppErrors the rest of keel throws
+// (src/errors.ts; an input AppError also exits 2). Each ends as one line on
+// stderr: UsageError for bad arguments (exit 2), ServiceError when a running
+// service or the state refused what was asked (exit 1, its message relayed).
 
 export class UsageError extends Error {}
 

@@ -8,6 +8,7 @@ import { toCategory, toNumber } from "../data/schema.ts";
 import { readSource } from "../data/source.ts";
 import { type Cell, decodeTable, type RawTable } from "../data/table.ts";
 import { toText } from "../data/text.ts";
+import { AppError } from "../errors.ts";
 import { ignoredFields } from "../registry/model-format.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
 import type { Prediction } from "../serving/tensors.ts";
@@ -101,8 +102,10 @@ async function predictAll(
         )),
       );
     } catch (error) {
+      if (!(error instanceof AppError)) throw error;
       // validateRows names rows within the chunk; say which file rows they are.
-      throw new UsageError(`rows ${start + 1}–${start + rows.length}: ${(error as Error).message}`);
+      const where = `rows ${start + 1}–${start + rows.length}`;
+      throw new AppError(error.code, `${where}: ${error.message}`, error.details);
     }
   }
   return out;

@@ -9,9 +9,10 @@ import type { DatasetFingerprint } from "../data/fingerprint.ts";
 import { loadDataset } from "../data/load.ts";
 import { readSpec } from "../data/spec.ts";
 import { holdoutSplit } from "../data/split.ts";
+import { AppError } from "../errors.ts";
 import type { TrainProgress } from "../training/protocol.ts";
 import { runTraining } from "../training/run-training.ts";
-import { ServiceError, UsageError } from "./errors.ts";
+import { UsageError } from "./errors.ts";
 import { round } from "./output.ts";
 import { createProgress } from "./progress.ts";
 
@@ -107,7 +108,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     },
     { onProgress: (p) => progress.update(describe(p)) },
   );
-  if (!outcome.ok) throw new ServiceError(`training failed: ${outcome.error}`);
+  if (!outcome.ok) {
+    // Bad data or parameters exit 2 as any input error; a failed training exits 1.
+    const { code, message } = outcome.error;
+    throw new AppError(code, `training failed: ${message}`);
+  }
   const result = outcome.value;
   const seconds = (performance.now() - started) / 1000;
   progress.done(`trained ${result.algorithm} in ${seconds.toFixed(2)} s`);

@@ -11,7 +11,7 @@
 
 import { hostname } from "node:os";
 import type { ReservedSQL, SQL } from "bun";
-import { errorMessage } from "../errors.ts";
+import { AppError, errorMessage } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import { ALIAS_CHANNEL, LOCK_NAMESPACE, lockKeyOf } from "../store/postgres-names.ts";
 import type { AliasMoved, Cluster, StoreHealth } from "./cluster.ts";
@@ -122,7 +122,10 @@ export async function joinPostgresCluster(options: PostgresClusterOptions): Prom
 
   await beat();
   if (!health.ok)
-    throw new Error(`Cannot join the cluster: ${(health as { reason: string }).reason}`);
+    throw new AppError(
+      "STORE_UNAVAILABLE",
+      `Cannot join the cluster: ${(health as { reason: string }).reason}`,
+    );
   const timer = setInterval(() => void beat(), heartbeatMs);
   timer.unref();
 

@@ -169,7 +169,6 @@ function checkDecodedSize(
   const tooLarge = (what: string) =>
     new AppError(
       "DATA_UNAVAILABLE",
-      422,
       `Parquet ${source} holds ${what}, more than a data source may hold under the limit of ${maxBytes} bytes`,
     );
   if (decodedBytes > maxBytes)

@@ -26,7 +26,7 @@ export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 const SECRET_PARAM = /token|key|secret|sig|password|passwd|auth|credential|session/i;
 
-const unavailable = (message: string) => new AppError("DATA_UNAVAILABLE", 422, message);
+const unavailable = (message: string) => new AppError("DATA_UNAVAILABLE", message);
 
 /** Reads a dataset's bytes and decides its format. Errors never contain credentials. */
 export async function readSource(

@@ -57,7 +57,7 @@ const DATA_EXTENSION = /\.(csv|jsonl|ndjson|json|parquet)$/i;
 export async function readSpec(path: string): Promise<DatasetSpec> {
   const file = Bun.file(path);
   if (!(await file.exists())) {
-    throw new AppError("DATA_UNAVAILABLE", 422, `Dataset spec ${path} not found`);
+    throw new AppError("DATA_UNAVAILABLE", `Dataset spec ${path} not found`);
   }
   let value: unknown;
   try {

@@ -4,6 +4,7 @@
 
 import type { FeatureColumn } from "../data/dataset.ts";
 import { createRandom, shuffleInPlace } from "../data/random.ts";
+import { invalidData } from "../errors.ts";
 import {
   type ColumnDriftOverride,
   DEFAULT_THRESHOLDS,
@@ -185,7 +186,7 @@ function numericDrift(
       return { ...base, ...distanceVerdict(populationStabilityIndex(r, c), threshold) };
     }
     default:
-      throw new Error(`Method ${method} does not apply to numeric feature "${ref.name}"`);
+      throw invalidData(`Method ${method} does not apply to numeric feature "${ref.name}"`);
   }
 }
 
@@ -246,7 +247,7 @@ function categoricalDrift(
       };
     }
     default:
-      throw new Error(`Method ${method} does not apply to categorical feature "${ref.name}"`);
+      throw invalidData(`Method ${method} does not apply to categorical feature "${ref.name}"`);
   }
 }
 

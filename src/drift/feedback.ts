@@ -4,7 +4,7 @@
 // reach another replica than the prediction did: that replica waits a moment
 // for the predicting one to write its buffer before it answers 404.
 
-import { errorMessage, invalidInput, notFound } from "../errors.ts";
+import { failureFields, invalidInput, notFound } from "../errors.ts";
 import { isKeelId } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -81,7 +81,7 @@ export function createFeedback(deps: {
     refreshPending = true;
     setTimeout(() => {
       publish().catch((error) => {
-        logger.warn("quality.refresh_failed", { error: errorMessage(error) });
+        logger.warn("quality.refresh_failed", { ...failureFields(error) });
       });
     }, REFRESH_EVERY_MS).unref();
   };

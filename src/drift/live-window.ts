@@ -6,7 +6,7 @@
 // capture cost stays flat however hard /predict is hit. A write that fails
 // (the database is away) keeps its rows buffered for the next one.
 
-import { errorMessage } from "../errors.ts";
+import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Prediction } from "../serving/tensors.ts";
@@ -97,7 +97,7 @@ export function createLiveWindow(deps: {
       size = await store.countLiveRows(settings.modelName);
       metrics.driftWindowRows.set(size);
     } catch (error) {
-      logger.error("drift.window_prune_failed", { error: errorMessage(error) });
+      logger.error("drift.window_prune_failed", { ...failureFields(error) });
     }
   };
 
@@ -116,7 +116,7 @@ export function createLiveWindow(deps: {
       if (!writeFailing) {
         logger.error("drift.window_write_failed", {
           rows: rows.length,
-          error: errorMessage(error),
+          ...failureFields(error),
           hint: "rows stay buffered (up to KEEL_WINDOW_ROWS) and are written when the store answers",
         });
       }

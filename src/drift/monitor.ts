@@ -32,14 +32,23 @@ export interface DriftMonitorSettings {
   options: DriftOptions;
 }
 
+/** A drift check's outcome, as `keel_drift_checks_total{outcome}` counts it. */
+export type DriftCheck =
+  | { outcome: "drift" | "no_drift"; stored: StoredReport; report: DriftReport }
+  | { outcome: "skipped"; reason: string };
+
 export interface DriftMonitor {
   /** Replaces the active reference with one built from user-supplied rows with these columns. */
   replaceReference(
     rows: Record<string, unknown>[],
     columns: readonly string[],
   ): Promise<ReferenceRecord>;
-  /** Compares the live window (of every replica) with the active reference and stores the report. */
-  check(trigger: ReportTrigger): Promise<{ stored: StoredReport; report: DriftReport }>;
+  /**
+   * Compares the live window (of every replica) with the active reference and
+   * stores the report; skipped, with the reason, while there is nothing to
+   * compare yet (no version served, no reference, too few rows).
+   */
+  check(trigger: ReportTrigger): Promise<DriftCheck>;
   /** Compares a dataset (e.g. freshly fetched training data) with the active reference. */
   compareDataset(dataset: Dataset): Promise<DriftReport>;
   latest(): Promise<StoredReport | undefined>;
@@ -72,22 +81,20 @@ export function createDriftMonitor(deps: {
     return cached.profile;
   };
 
+  const noVersionServed = () => `No version of ${modelName} is served yet (alias ${serveAlias})`;
+  const noReference = () =>
+    `No drift reference for ${modelName} yet: it is built when a version is trained by keel; ` +
+    "upload one with PUT /drift/reference";
+
   const servedVersion = async (): Promise<ModelVersion> => {
     const version = await stores.registry.findVersionByAlias(modelName, serveAlias);
-    if (!version) {
-      throw conflict(`No version of ${modelName} is served yet (alias ${serveAlias})`);
-    }
+    if (!version) throw conflict(noVersionServed());
     return version;
   };
 
   const activeReference = async () => {
     const active = await store.activeReference(modelName);
-    if (!active) {
-      throw conflict(
-        `No drift reference for ${modelName} yet: it is built when a version is trained by keel; ` +
-          "upload one with PUT /drift/reference",
-      );
-    }
+    if (!active) throw conflict(noReference());
     return active;
   };
 
@@ -132,15 +139,20 @@ export function createDriftMonitor(deps: {
     },
     async check(trigger) {
       await window.settle();
-      const version = await servedVersion();
-      const reference = await activeReference();
+      const skipped = (reason: string): DriftCheck => {
+        metrics.driftChecks.inc({ outcome: "skipped" });
+        return { outcome: "skipped", reason };
+      };
+      const version = await stores.registry.findVersionByAlias(modelName, serveAlias);
+      if (!version) return skipped(noVersionServed());
+      const reference = await store.activeReference(modelName);
+      if (!reference) return skipped(noReference());
       const rows = await store.liveRows(modelName, {
         sinceAt: reference.activatedAt,
         limit: settings.windowRows,
       });
       if (rows.length < settings.minRows) {
-        metrics.driftChecks.inc({ outcome: "skipped" });
-        throw conflict(
+        return skipped(
           `The live window holds ${rows.length} rows since the reference went live; a check needs ${settings.minRows} (KEEL_DRIFT_MIN_ROWS)`,
         );
       }
@@ -171,7 +183,8 @@ export function createDriftMonitor(deps: {
           data_quality: dataQuality,
         },
       });
-      exportVerdict(report, report.dataset_drift ? "drift" : "no_drift");
+      const outcome = report.dataset_drift ? "drift" : "no_drift";
+      exportVerdict(report, outcome);
       logger.info("drift.checked", {
         model: modelName,
         version: version.version,
@@ -181,7 +194,7 @@ export function createDriftMonitor(deps: {
         drifted_features: report.drifted_features,
         current_rows: rows.length,
       });
-      return { stored, report };
+      return { outcome, stored, report };
     },
     async compareDataset(dataset) {
       const reference = await activeReference();

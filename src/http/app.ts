@@ -7,7 +7,6 @@ import type { Config } from "../config.ts";
 import type { Feedback } from "../drift/feedback.ts";
 import type { LiveWindow } from "../drift/live-window.ts";
 import type { DriftMonitor } from "../drift/monitor.ts";
-import { AppError } from "../errors.ts";
 import { createIdGenerator } from "../observability/ids.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
@@ -24,7 +23,7 @@ import { authorizeAdmin } from "./auth.ts";
 import { tooLarge } from "./body.ts";
 import { docsRoutes } from "./docs.ts";
 import { driftRoutes } from "./drift.ts";
-import { errorBody, logUnexpected, toAppError } from "./errors.ts";
+import { renderError } from "./errors.ts";
 import { feedbackRoutes } from "./feedback.ts";
 import { healthRoutes } from "./health.ts";
 import { modelRoutes } from "./models.ts";
@@ -78,12 +77,11 @@ export function createApp(deps: AppDeps) {
       if (declared > config.maxBodyBytes) throw tooLarge(declared, config.maxBodyBytes);
     })
     .onError(({ code, error, set, request }) => {
-      const appError = toAppError(code, error);
       const id = state.get(request)?.id;
-      if (appError.status >= 500 && !(error instanceof AppError)) logUnexpected(logger, error, id);
-      set.status = appError.status;
+      const { status, body } = renderError(code, error, logger, id);
+      set.status = status;
       if (id) set.headers["x-request-id"] = id;
-      return errorBody(appError, id);
+      return body;
     })
     .onAfterResponse(({ request, route, set }) => {
       const entry = state.get(request);

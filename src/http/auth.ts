@@ -15,7 +15,6 @@ export function authorizeAdmin(headers: Headers, options: AdminAuthOptions): str
     if (options.insecureAdmin) return "admin(insecure)";
     throw new AppError(
       "FORBIDDEN",
-      403,
       "Admin routes are disabled: set KEEL_ADMIN_TOKEN (or KEEL_INSECURE_ADMIN=1 for local development)",
     );
   }
@@ -24,12 +23,11 @@ export function authorizeAdmin(headers: Headers, options: AdminAuthOptions): str
   if (!match) {
     throw new AppError(
       "UNAUTHORIZED",
-      401,
       "This route needs an Authorization: Bearer <KEEL_ADMIN_TOKEN> header",
     );
   }
   if (!sameSecret(match[1]!, options.adminToken)) {
-    throw new AppError("FORBIDDEN", 403, "The admin token is not valid");
+    throw new AppError("FORBIDDEN", "The admin token is not valid");
   }
   return "admin";
 }

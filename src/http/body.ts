@@ -20,16 +20,15 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new AppError("MALFORMED_JSON", 400, "The request body is not valid UTF-8 text");
+    throw new AppError("MALFORMED_JSON", "The request body is not valid UTF-8 text");
   }
   if (text.trim() === "")
-    throw new AppError("MALFORMED_JSON", 400, "The request body is empty; send a JSON object");
+    throw new AppError("MALFORMED_JSON", "The request body is empty; send a JSON object");
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new AppError(
       "MALFORMED_JSON",
-      400,
       `The request body is not valid JSON: ${(error as Error).message}`,
     );
   }
@@ -38,6 +37,5 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
 export const tooLarge = (size: number, maxBytes: number) =>
   new AppError(
     "PAYLOAD_TOO_LARGE",
-    413,
     `The request body is ${size} bytes; the limit is ${maxBytes} (KEEL_MAX_BODY_BYTES)`,
   );

@@ -6,7 +6,7 @@ import { detectFormat } from "../data/source.ts";
 import { decodeTable, type RawTable } from "../data/table.ts";
 import type { StoredReport } from "../drift/drift-store.ts";
 import type { DriftMonitor } from "../drift/monitor.ts";
-import { notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import type { DriftResponse } from "../pipeline/drift-response.ts";
 import { readBytes } from "./body.ts";
 
@@ -70,9 +70,11 @@ export function driftRoutes(options: {
       "/drift/check",
       async ({ request }) => {
         admin(request.headers);
-        const { stored, report } = await monitor.check("api");
-        const action = await response.respond(report, stored.id);
-        return { ...reportView(stored), action };
+        const check = await monitor.check("api");
+        // Asked for now, a check with nothing to compare yet is refused (409) with the reason.
+        if (check.outcome === "skipped") throw conflict(check.reason);
+        const action = await response.respond(check.report, check.stored.id);
+        return { ...reportView(check.stored), action };
       },
       {
         detail: {

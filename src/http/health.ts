@@ -25,12 +25,11 @@ export function healthRoutes(options: {
       "/ready",
       () => {
         const model = slot.current();
-        if (!model) throw new AppError("NOT_READY", 503, "No model is loaded yet");
+        if (!model) throw new AppError("NOT_READY", "No model is loaded yet");
         const store = options.storeHealth();
         if (!store.ok) {
           throw new AppError(
             "NOT_READY",
-            503,
             `The database is unreachable (${store.reason}); /predict still serves version ${model.identity.version}`,
             { model: model.identity },
           );

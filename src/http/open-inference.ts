@@ -21,7 +21,7 @@ export function openInferenceRoutes(options: { slot: ModelSlot; metrics: Metrics
   const { slot, metrics } = options;
   const served = (name: string): OnnxModel => {
     const model = slot.current();
-    if (!model) throw new AppError("NOT_READY", 503, "No model is loaded yet");
+    if (!model) throw new AppError("NOT_READY", "No model is loaded yet");
     if (model.identity.name !== name) {
       throw notFound(
         "MODEL_NOT_FOUND",

@@ -92,7 +92,6 @@ function rowsOf(body: unknown, maxRows: number): { rows: unknown[]; batch: boole
   if (instances.length > maxRows) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
-      413,
       `"instances" has ${instances.length} rows; the limit is ${maxRows} (KEEL_MAX_BATCH_ROWS)`,
     );
   }

@@ -1,5 +1,6 @@
-// The JSON shapes the API answers with for registry and tracking objects
-// (snake_case on the wire, as in DESIGN.md's contract).
+// The JSON shapes the API answers with for registry and tracking objects:
+// field names are snake_case on the wire, whatever they are called in the
+// code, and clients (the CLI among them) depend on them staying put.
 
 import type { AliasEvent, ModelVersion, RegisteredModel } from "../registry/registry.ts";
 import type { MetricPoint, Run } from "../tracking/tracking.ts";

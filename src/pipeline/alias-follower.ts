@@ -4,7 +4,7 @@
 // (a move may have been missed meanwhile), and every 30 s as a safety net.
 
 import type { Cluster } from "../cluster/cluster.ts";
-import { errorMessage } from "../errors.ts";
+import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Deployment } from "./deployment.ts";
 
@@ -19,7 +19,7 @@ export function followServingAlias(deps: {
   const { deployment, logger } = deps;
   const follow = (actor: string) => {
     deployment.follow(actor).catch((error) => {
-      logger.warn("model.follow_failed", { actor, error: errorMessage(error) });
+      logger.warn("model.follow_failed", { actor, ...failureFields(error) });
     });
   };
   deps.cluster.onAliasMoved(({ model, alias }) => {

@@ -10,7 +10,7 @@
 
 import type { Cluster } from "../cluster/cluster.ts";
 import { primaryLiveMetric, type VersionQuality } from "../drift/live-quality.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Stores } from "../state/stores.ts";
@@ -89,10 +89,13 @@ export function createDegradeGuard(deps: {
       metrics.trainingRuns.inc({ trigger: "rollback", status: "succeeded" });
       logger.warn("model.rolled_back", { model: modelName, ...decision, run_id: run.id });
     } catch (error) {
-      const message = errorMessage(error);
-      await failRun(tracking, run.id, message).catch(() => undefined);
+      await failRun(tracking, run.id, errorMessage(error)).catch(() => undefined);
       metrics.trainingRuns.inc({ trigger: "rollback", status: "failed" });
-      logger.error("model.rollback_failed", { model: modelName, ...decision, error: message });
+      logger.error("model.rollback_failed", {
+        model: modelName,
+        ...decision,
+        ...failureFields(error),
+      });
     }
   };
 
@@ -106,7 +109,7 @@ export function createDegradeGuard(deps: {
       } catch (error) {
         logger.error("model.rollback_review_failed", {
           model: modelName,
-          error: errorMessage(error),
+          ...failureFields(error),
         });
       } finally {
         busy = false;

@@ -87,17 +87,14 @@ async function postDispatch(
   } catch (error) {
     throw new AppError(
       "UPSTREAM_UNAVAILABLE",
-      502,
       `GitHub could not be reached: ${errorMessage(error)}`,
     );
   }
   if (response.status === 204 || response.ok) return;
   const message = await githubMessage(response);
-  // GitHub's own refusal (bad token, unknown workflow, bad inputs) keeps its status; its outages are a 502.
-  const status = response.status >= 400 && response.status < 500 ? response.status : 502;
+  // GitHub's status rides along: the HTTP layer relays its 4xx refusals (src/http/errors.ts).
   throw new AppError(
     "GITHUB_REFUSED",
-    status,
     `GitHub refused the dispatch (${response.status}): ${message}`,
     {
       github_status: response.status,

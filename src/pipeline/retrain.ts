@@ -11,7 +11,7 @@ import type { LoadedDataset } from "../data/load.ts";
 import { holdoutSplit } from "../data/split.ts";
 import { encodeProfile, type ReferenceProfile } from "../drift/profile.ts";
 import { buildTrainingReference } from "../drift/training-reference.ts";
-import { errorMessage } from "../errors.ts";
+import { AppError, errorMessage, failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelVersion } from "../registry/registry.ts";
@@ -59,8 +59,6 @@ export interface Retrainer {
   /** Stops a run in progress (shutdown); it is marked failed with this reason. */
   stop(reason: string): Promise<void>;
 }
-
-class RunFailure extends Error {}
 
 export function createRetrainer(deps: {
   settings: RetrainSettings;
@@ -216,7 +214,10 @@ export function createRetrainer(deps: {
       },
       { onProgress: progressRecorder(run.id), signal, timeoutMs: settings.trainTimeoutMs },
     );
-    if (!outcome.ok) throw new RunFailure(`Training failed: ${outcome.error}`);
+    if (!outcome.ok) {
+      const { code, message } = outcome.error;
+      throw new AppError(code, `Training failed: ${message}`);
+    }
     return outcome.value;
   };
 
@@ -266,7 +267,7 @@ export function createRetrainer(deps: {
       if (progress.stage === "fit" && now - last < 200) return;
       last = now;
       tracking.setProgress(runId, progress).catch((error) => {
-        logger.warn("run.progress_not_saved", { run_id: runId, error: errorMessage(error) });
+        logger.warn("run.progress_not_saved", { run_id: runId, ...failureFields(error) });
       });
     };
   };
@@ -332,12 +333,17 @@ export function createRetrainer(deps: {
     metrics.trainingInProgress.set(1);
     const done = execute(run, options, abort.signal)
       .catch(async (error) => {
-        const message = abort.signal.aborted ? String(abort.signal.reason) : errorMessage(error);
+        const aborted = abort.signal.aborted;
+        // An AppError says what was wrong (the data, the store, the trainer); anything else is a bug.
+        if (!aborted && !(error instanceof AppError)) {
+          logger.error("run.unexpected_error", { run_id: run.id, ...failureFields(error) });
+        }
+        const message = aborted ? String(abort.signal.reason) : errorMessage(error);
         reportFinished(run, await failRun(tracking, run.id, message));
       })
       .catch((error) => {
         // The database itself is gone: the replica that takes over fails the run.
-        logger.error("run.not_recorded", { run_id: run.id, error: errorMessage(error) });
+        logger.error("run.not_recorded", { run_id: run.id, ...failureFields(error) });
       })
       .finally(() => {
         current = undefined;

@@ -6,7 +6,7 @@
 import type { RetrainPolicy } from "../config.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { DriftReport } from "../drift/report.ts";
-import { errorMessage } from "../errors.ts";
+import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Tracking } from "../tracking/tracking.ts";
 import type { Retrainer } from "./retrain.ts";
@@ -33,7 +33,7 @@ export function scheduledRetrain(deps: {
     } catch (error) {
       // Without a verdict (no reference yet, data unreadable) the safe choice is to train:
       // the run itself then records what went wrong with the data.
-      logger.warn("retrain.policy_check_failed", { error: errorMessage(error) });
+      logger.warn("retrain.policy_check_failed", { ...failureFields(error) });
       await retrainer.trigger("schedule");
       return;
     }

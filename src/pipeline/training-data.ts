@@ -5,6 +5,7 @@
 import { type LoadedDataset, loadDataset } from "../data/load.ts";
 import type { ColumnSchema } from "../data/schema.ts";
 import { type DatasetSpec, specFeatures } from "../data/spec.ts";
+import { invalidData } from "../errors.ts";
 import type { ModelVersion } from "../registry/registry.ts";
 
 export interface TrainingDataSettings {
@@ -13,8 +14,6 @@ export interface TrainingDataSettings {
   target?: string;
   timeColumn?: string;
 }
-
-export class IncompatibleData extends Error {}
 
 /** `dataUrl` replaces the configured source (and its spec) for one run. */
 export async function loadTrainingData(
@@ -50,15 +49,20 @@ function championFeatures(champion: ModelVersion, spec: DatasetSpec | undefined)
   });
 }
 
+/**
+ * Data the production model's schema does not fit is INVALID_DATA, as data the
+ * loader refuses (a missing feature, no target column) is: the run fails with
+ * the message and the model in service stays.
+ */
 function checkCompatible(champion: ModelVersion | undefined, target: string, task: string) {
   if (!champion) return;
   if (champion.signature.target !== target) {
-    throw new IncompatibleData(
+    throw invalidData(
       `The data's target "${target}" differs from "${champion.signature.target}" of version ${champion.version} in production`,
     );
   }
   if (champion.signature.task !== task) {
-    throw new IncompatibleData(
+    throw invalidData(
       `The data reads as ${task} but version ${champion.version} in production is ${champion.signature.task}`,
     );
   }

@@ -19,12 +19,11 @@ export interface ArtifactStore {
 export async function readVerified(store: ArtifactStore, sha256: string): Promise<Uint8Array> {
   const where = store.locate(sha256);
   const bytes = await store.get(sha256);
-  if (!bytes) throw new AppError("ARTIFACT_CORRUPT", 500, `Artifact ${where} is missing`);
+  if (!bytes) throw new AppError("ARTIFACT_CORRUPT", `Artifact ${where} is missing`);
   const actual = sha256Hex(bytes);
   if (actual !== sha256) {
     throw new AppError(
       "ARTIFACT_CORRUPT",
-      500,
       `Artifact ${where} has sha256 ${actual}, expected ${sha256}: it was changed or damaged`,
     );
   }

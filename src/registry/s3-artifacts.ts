@@ -23,7 +23,7 @@ export function createS3ArtifactStore(url: string, env: Env = process.env): Arti
   });
   const key = (sha256: string) => `${prefix}${sha256}.onnx`;
   const unavailable = (what: string, error: unknown) =>
-    new AppError("STORE_UNAVAILABLE", 503, `S3 (${url}) could not ${what}: ${errorMessage(error)}`);
+    new AppError("STORE_UNAVAILABLE", `S3 (${url}) could not ${what}: ${errorMessage(error)}`);
   return {
     locate: (sha256) => `s3://${bucket}/${key(sha256)}`,
     async put(sha256, bytes) {

@@ -3,7 +3,7 @@
 // retrains are single-flight in the pipeline anyway, so nothing doubles.
 
 import { Cron } from "croner";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, failureFields, invalidConfig } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 
 export interface JobSpec {
@@ -41,12 +41,13 @@ export function startScheduler(
           try {
             await spec.run();
           } catch (error) {
-            logger.error("scheduler.job_failed", { job: spec.name, error: errorMessage(error) });
+            // Logged by the error's code; a bug (not an AppError) with its stack.
+            logger.error("scheduler.job_failed", { job: spec.name, ...failureFields(error) });
           }
         }),
       };
     } catch (error) {
-      throw new Error(
+      throw invalidConfig(
         `Invalid cron expression for ${spec.name} ("${spec.cron}"): ${errorMessage(error)}`,
       );
     }

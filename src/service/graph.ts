@@ -10,7 +10,6 @@ import { createFeedback, type Feedback } from "../drift/feedback.ts";
 import { createLiveWindow, FLUSH_EVERY_MS, type LiveWindow } from "../drift/live-window.ts";
 import { createDriftMonitor, type DriftMonitor } from "../drift/monitor.ts";
 import type { DriftOptions } from "../drift/report.ts";
-import { AppError } from "../errors.ts";
 import { type App, createApp } from "../http/app.ts";
 import type { Logger } from "../observability/log.ts";
 import { createMetrics, type Metrics } from "../observability/metrics.ts";
@@ -223,14 +222,14 @@ function scheduledJobs(deps: {
     jobs.push({ name: "retrain", cron: config.retrainCron, run });
   }
   if (config.drift.cron) {
+    // A skipped check is an outcome, not a failure; anything thrown is, and the scheduler logs it.
     const run = async () => {
-      try {
-        const { stored, report } = await monitor.check("schedule");
-        await deps.driftResponse.respond(report, stored.id);
-      } catch (error) {
-        if (!(error instanceof AppError && error.status === 409)) throw error;
-        logger.info("drift.check_skipped", { reason: error.message });
+      const check = await monitor.check("schedule");
+      if (check.outcome === "skipped") {
+        logger.info("drift.check_skipped", { reason: check.reason });
+        return;
       }
+      await deps.driftResponse.respond(check.report, check.stored.id);
     };
     jobs.push({ name: "drift-check", cron: config.drift.cron, run });
   }

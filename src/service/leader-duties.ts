@@ -4,7 +4,7 @@
 // any replica); on taking the lead with nothing served (the previous leader
 // died during the first training), bring a model into service.
 
-import { errorMessage } from "../errors.ts";
+import { failureFields } from "../errors.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import { bringModelIntoService, failOrphanedRuns, type StartUpDeps } from "./start-up.ts";
 
@@ -19,13 +19,13 @@ export function startLeaderDuties(
   const { cluster, logger } = deps;
   const reap = () =>
     failOrphanedRuns(deps).catch((error) => {
-      logger.warn("run.reap_failed", { error: errorMessage(error) });
+      logger.warn("run.reap_failed", { ...failureFields(error) });
     });
   const tick = async () => {
     await reap();
     for (const check of deps.checks ?? []) {
       await check().catch((error) => {
-        logger.warn("leader.check_failed", { error: errorMessage(error) });
+        logger.warn("leader.check_failed", { ...failureFields(error) });
       });
     }
   };
@@ -35,7 +35,7 @@ export function startLeaderDuties(
       await reap();
       if (!deps.slot.isReady()) await bringModelIntoService(deps);
     })().catch((error) => {
-      logger.error("leader.start_failed", { error: errorMessage(error) });
+      logger.error("leader.start_failed", { ...failureFields(error) });
     });
   });
   const timer = setInterval(() => {

@@ -5,7 +5,7 @@
 // registry with versions but no serving alias is left to the operator.
 
 import type { Cluster } from "../cluster/cluster.ts";
-import { errorMessage } from "../errors.ts";
+import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Deployment } from "../pipeline/deployment.ts";
 import type { Retrainer } from "../pipeline/retrain.ts";
@@ -32,7 +32,7 @@ export async function bringModelIntoService(deps: StartUpDeps): Promise<void> {
     logger.error("model.load_failed", {
       model: modelName,
       alias: serveAlias,
-      error: errorMessage(error),
+      ...failureFields(error),
       hint: `point ${serveAlias} at a working version with PUT /models/${modelName}/aliases/${serveAlias}`,
     });
     return;

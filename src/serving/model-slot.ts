@@ -31,7 +31,7 @@ export function createModelSlot(): ModelSlot {
     current: () => model,
     async predict(rows) {
       const serving = model;
-      if (!serving) throw new AppError("NOT_READY", 503, "No model is loaded yet; retry shortly");
+      if (!serving) throw new AppError("NOT_READY", "No model is loaded yet; retry shortly");
       const valid = validateRows(
         rows,
         serving.signature.features,

@@ -51,7 +51,7 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOptions): Pr
     signature,
     inspected,
     async predict(rows) {
-      if (retired) throw new AppError("NOT_READY", 503, "The model was swapped out; retry");
+      if (retired) throw new AppError("NOT_READY", "The model was swapped out; retry");
       inFlight++;
       try {
         return await batcher.submit(rows);

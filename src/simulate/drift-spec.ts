@@ -3,12 +3,12 @@
 // shift adds N reference standard deviations; scale stretches values away from
 // the mean; mix replaces a category value by the given one with a probability.
 
+import { invalidInput } from "../errors.ts";
+
 export type Distortion =
   | { column: string; kind: "shift"; amount: number }
   | { column: string; kind: "scale"; factor: number }
   | { column: string; kind: "mix"; category: string; probability: number };
-
-export class DriftSpecError extends Error {}
 
 export function parseDriftSpec(text: string): Distortion[] {
   return text
@@ -19,7 +19,7 @@ export function parseDriftSpec(text: string): Distortion[] {
 }
 
 function parseEntry(entry: string): Distortion {
-  const fail = (why: string) => new DriftSpecError(`--drift "${entry}": ${why}`);
+  const fail = (why: string) => invalidInput(`--drift "${entry}": ${why}`);
   const colon = entry.indexOf(":");
   const equals = entry.indexOf("=", colon);
   if (colon <= 0 || equals < 0)

@@ -4,6 +4,7 @@
 import type { Dataset } from "../data/dataset.ts";
 import { createRandom } from "../data/random.ts";
 import { datasetRows, type FeatureRecord } from "../data/rows.ts";
+import { invalidInput } from "../errors.ts";
 import type { Distortion } from "./drift-spec.ts";
 
 export interface ReplayRow {
@@ -26,7 +27,7 @@ export function distort(rows: ReplayRow[], distortions: Distortion[], seed = 1):
   const random = createRandom(seed);
   for (const d of distortions) {
     if (rows.length > 0 && !(d.column in rows[0]!.features)) {
-      throw new Error(`--drift names column "${d.column}", which the data does not have`);
+      throw invalidInput(`--drift names column "${d.column}", which the data does not have`);
     }
   }
   const moments = new Map(distortions.map((d) => [d.column, columnMoments(rows, d.column)]));

@@ -26,11 +26,7 @@ export const isUniqueViolation = (error: unknown) =>
   (error as { errno?: unknown } | undefined)?.errno === "23505";
 
 export function storeUnavailable(error: unknown): AppError {
-  return new AppError(
-    "STORE_UNAVAILABLE",
-    503,
-    `The database is unreachable: ${errorMessage(error)}`,
-  );
+  return new AppError("STORE_UNAVAILABLE", `The database is unreachable: ${errorMessage(error)}`);
 }
 
 /** Turns a lost connection into STORE_UNAVAILABLE; everything else passes through. */

@@ -37,7 +37,6 @@ export async function connectPostgres(url: string, options: PostgresOptions = {}
       await sql.close({ timeout: 0 }).catch(() => undefined);
       throw new AppError(
         "STORE_UNAVAILABLE",
-        503,
         `Cannot connect to PostgreSQL at ${redactSource(url)}: ${errorMessage(error)}`,
       );
     }

@@ -128,7 +128,6 @@ export async function failRun(tracking: Tracking, id: string, message: string): 
 export const runNotRunning = (run: Pick<Run, "id" | "status" | "reason">) =>
   new AppError(
     "RUN_NOT_RUNNING",
-    409,
     run.status === "running"
       ? `Run ${run.id} cannot end here: this replica lost its lock on the database, so the replica that takes over fails the run`
       : `Run ${run.id} already ended (${run.status}${run.reason ? `: ${run.reason}` : ""})`,

@@ -9,6 +9,7 @@
 // The design-matrix column order is preprocess.ts's: numerics, then categoricals.
 
 import type { onnx } from "onnx-proto";
+import { invalidData } from "../errors.ts";
 import { type KeelModelMetadata, OUTPUT_NAMES, toMetadataProps } from "../registry/model-format.ts";
 import { datetimePrelude } from "./export-datetime.ts";
 import type { LogisticModel } from "./logistic.ts";
@@ -155,7 +156,7 @@ function checkNames(meta: KeelModelMetadata, g: Graph, outputs: onnx.IValueInfoP
   ]);
   for (const f of meta.features) {
     if (taken.has(f.name))
-      throw new Error(`Feature name "${f.name}" is reserved in keel's ONNX graph`);
+      throw invalidData(`Feature name "${f.name}" is reserved in keel's ONNX graph`);
   }
 }
 

@@ -3,6 +3,7 @@
 // result or one error).
 
 import type { Dataset, Split } from "../data/dataset.ts";
+import type { ErrorCode } from "../errors.ts";
 
 export type ParamValue = number | string | boolean;
 
@@ -73,4 +74,5 @@ export type WorkerMessageIn = { type: "train"; request: TrainRequest };
 export type WorkerMessageOut =
   | { type: "progress"; progress: TrainProgress }
   | { type: "result"; result: TrainResult }
-  | { type: "error"; message: string };
+  /** `code` is the AppError's (bad data or parameters); absent for anything else, a failed training. */
+  | { type: "error"; message: string; code?: ErrorCode };

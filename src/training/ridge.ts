@@ -2,6 +2,7 @@
 // centred normal equations, solved exactly by Cholesky when they are small and
 // by preconditioned conjugate gradients when text makes them wide.
 
+import { invalidInput } from "../errors.ts";
 import { addTransposed, columnMeans, type DesignMatrix, multiply } from "./design-matrix.ts";
 
 export interface RidgeModel {
@@ -99,7 +100,9 @@ function solveByCholesky(X: DesignMatrix, y: Float64Array, alpha: number) {
   try {
     return { means, yMean, coef: solveCholesky(gram, rhs) };
   } catch {
-    throw new Error(`Ridge regression: XᵀX + alpha·I is singular (alpha=${alpha}); use alpha > 0`);
+    throw invalidInput(
+      `Ridge regression: XᵀX + alpha·I is singular (alpha=${alpha}); use alpha > 0`,
+    );
   }
 }
 
@@ -112,7 +115,7 @@ const CG_MAX_ITERATIONS = 1000;
  */
 function solveByGradients(X: DesignMatrix, y: Float64Array, alpha: number) {
   const { width, rows } = X;
-  if (!(alpha > 0)) throw new Error("Ridge regression on wide data needs alpha > 0");
+  if (!(alpha > 0)) throw invalidInput("Ridge regression on wide data needs alpha > 0");
   const means = columnMeans(X);
   let yMean = 0;
   for (let i = 0; i < rows; i++) yMean += y[i]!;

@@ -3,7 +3,7 @@
 // The worker is always terminated, and the promise settles only once it is gone.
 
 import type { Dataset, FeatureColumn, Split } from "../data/dataset.ts";
-import { errorMessage, type Result } from "../errors.ts";
+import { AppError, type ErrorCode, errorMessage, type Result } from "../errors.ts";
 import type { TrainProgress, TrainRequest, TrainResult, WorkerMessageOut } from "./protocol.ts";
 
 export interface RunTrainingOptions {
@@ -83,30 +83,33 @@ function stop(worker: Worker): Promise<void> {
   });
 }
 
+/**
+ * A failed training: the worker's AppError code when the data or the
+ * parameters were at fault, TRAINING_FAILED for anything else.
+ */
+const failed = (message: string, code: ErrorCode = "TRAINING_FAILED") => ({
+  ok: false as const,
+  error: new AppError(code, message),
+});
+
 /** Trains in a Worker. Never rejects: every failure comes back as `{ ok: false, error }`. */
 export function runTraining(
   request: TrainRequest,
   options: RunTrainingOptions = {},
 ): Promise<Result<TrainResult>> {
   const { onProgress, signal, timeoutMs } = options;
-  if (signal?.aborted) return Promise.resolve({ ok: false, error: "Training was aborted" });
+  if (signal?.aborted) return Promise.resolve(failed("Training was aborted"));
   let message: { request: TrainRequest; transfer: Buffers };
   try {
     message = transferableRequest(request);
   } catch (error) {
-    return Promise.resolve({
-      ok: false,
-      error: `Invalid training request: ${errorMessage(error)}`,
-    });
+    return Promise.resolve(failed(`Invalid training request: ${errorMessage(error)}`));
   }
   let worker: Worker;
   try {
     worker = new Worker(workerEntry());
   } catch (error) {
-    return Promise.resolve({
-      ok: false,
-      error: `Could not start the training worker: ${errorMessage(error)}`,
-    });
+    return Promise.resolve(failed(`Could not start the training worker: ${errorMessage(error)}`));
   }
   return new Promise((resolve) => {
     let settled = false;
@@ -118,7 +121,7 @@ export function runTraining(
       signal?.removeEventListener("abort", onAbort);
       stop(worker).then(() => resolve(outcome));
     };
-    const fail = (error: string) => finish({ ok: false, error });
+    const fail = (error: string, code?: ErrorCode) => finish(failed(error, code));
     const onAbort = () => fail("Training was aborted");
     signal?.addEventListener("abort", onAbort, { once: true });
     if (timeoutMs !== undefined) {
@@ -133,7 +136,7 @@ export function runTraining(
           // A failing observer must not break the run.
         }
       } else if (data.type === "result") finish({ ok: true, value: data.result });
-      else fail(data.message);
+      else fail(data.message, data.code);
     });
     worker.addEventListener("error", (event: ErrorEvent) =>
       fail(`Training worker crashed: ${event.message || "unknown error"}`),

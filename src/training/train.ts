@@ -3,7 +3,7 @@
 // verify the ONNX output against the trainer's own predictions.
 
 import type { Dataset, Split } from "../data/dataset.ts";
-import { errorMessage } from "../errors.ts";
+import { AppError, errorMessage, invalidData, invalidInput } from "../errors.ts";
 import type { FeatureSignature, KeelModelMetadata } from "../registry/model-format.ts";
 import { expandDatetimes } from "./datetime-features.ts";
 import type { DesignMatrix } from "./design-matrix.ts";
@@ -42,7 +42,7 @@ function numberParam(
   if (raw === undefined) return fallback;
   const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
   if (typeof value !== "number" || !Number.isFinite(value) || !valid(value)) {
-    throw new Error(`Parameter ${name} must be ${rule}, got ${JSON.stringify(raw)}`);
+    throw invalidInput(`Parameter ${name} must be ${rule}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -159,12 +159,12 @@ function metadataFor(request: TrainRequest, algorithm: string): KeelModelMetadat
 function checkRequest(request: TrainRequest): Split {
   const { dataset, split, options } = request;
   if (!ALGORITHMS.includes(options.algorithm))
-    throw new Error(`Unknown algorithm "${options.algorithm}"`);
-  if (dataset.features.length === 0) throw new Error("The dataset has no feature columns");
+    throw invalidInput(`Unknown algorithm "${options.algorithm}"`);
+  if (dataset.features.length === 0) throw invalidData("The dataset has no feature columns");
   const train = labelledRows(dataset, split.train);
   const test = labelledRows(dataset, split.test);
-  if (train.length === 0) throw new Error("The train split has no rows with a target value");
-  if (test.length === 0) throw new Error("The holdout split has no rows with a target value");
+  if (train.length === 0) throw invalidData("The train split has no rows with a target value");
+  if (test.length === 0) throw invalidData("The holdout split has no rows with a target value");
   return { train, test };
 }
 
@@ -310,7 +310,8 @@ async function trainCandidate(
   onProgress({ stage: "verify" });
   const parity = await onnxParity(onnx, dataset, test, fitted.predictions);
   if (!(parity <= PARITY_LIMIT)) {
-    throw new Error(
+    throw new AppError(
+      "TRAINING_FAILED",
       `ONNX output of ${fitted.algorithm} differs from the trainer's predictions by ${parity} (limit ${PARITY_LIMIT})`,
     );
   }

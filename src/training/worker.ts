@@ -3,7 +3,7 @@
 // including a result that cannot be posted, becomes an `error` message.
 
 import "../native-preload.ts";
-import { errorMessage } from "../errors.ts";
+import { AppError, errorMessage } from "../errors.ts";
 import type { WorkerMessageIn, WorkerMessageOut } from "./protocol.ts";
 import { trainModel } from "./train.ts";
 
@@ -22,14 +22,20 @@ async function handle(message: WorkerMessageIn): Promise<void> {
     );
     send({ type: "result", result }, [result.onnx.buffer as ArrayBuffer]);
   } catch (error) {
-    send({ type: "error", message: errorMessage(error) });
+    send(errorMessageOf(error));
   }
+}
+
+/** The AppError's code crosses the boundary with its message; an Error object cannot. */
+function errorMessageOf(error: unknown): WorkerMessageOut {
+  if (error instanceof AppError) return { type: "error", message: error.message, code: error.code };
+  return { type: "error", message: errorMessage(error) };
 }
 
 addEventListener("message", (event: MessageEvent<WorkerMessageIn>) => {
   handle(event.data).catch((error: unknown) => {
     try {
-      send({ type: "error", message: errorMessage(error) });
+      send(errorMessageOf(error));
     } catch {
       // Nothing left to report to; the main thread sees the worker close.
     }

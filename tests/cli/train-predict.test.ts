@@ -58,6 +58,17 @@ describe("keel train", () => {
       2,
     );
   });
+
+  test("a hyper-parameter the trainer refuses is bad input too: one line, exit 2", async () => {
+    const spec = join(tempDir(), "weather.spec.json");
+    writeFileSync(spec, JSON.stringify({ target: "weather", params: { C: 0 } }));
+    const refused = await keelCli(["train", "--data", BUNDLED_DATA, "--spec", spec]);
+    expect(refused.code).toBe(2);
+    // The data notes and the progress line come first; the failure is the one last line.
+    expect(refused.err.trim().split("\n").at(-1)).toBe(
+      "keel: training failed: Parameter C must be a number > 0, got 0",
+    );
+  });
 });
 
 describe("keel predict", () => {

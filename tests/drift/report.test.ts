@@ -4,6 +4,7 @@ import { createRandom } from "../../src/data/random.ts";
 import { categoricalColumn, numericColumn } from "../../src/drift/live-columns.ts";
 import { buildReferenceProfile, decodeProfile, encodeProfile } from "../../src/drift/profile.ts";
 import { computeDriftReport } from "../../src/drift/report.ts";
+import { caughtAppError } from "../helpers/app-error.ts";
 
 function normal(random: () => number, n: number, shift = 0): number[] {
   return Array.from({ length: n }, () => {
@@ -85,6 +86,17 @@ describe("drift report", () => {
     );
     expect(r.features[0]!.method).toBe("psi");
     expect(r.features[0]!.threshold).toBe(0.3);
+  });
+
+  test("a spec's method that does not fit the column's type is INVALID_DATA naming both", async () => {
+    const random = createRandom(3);
+    const error = await caughtAppError(() =>
+      report([numericColumn("a", normal(random, 300))], [numericColumn("a", normal(random, 50))], {
+        columns: { a: { method: "chisquare" } },
+      }),
+    );
+    expect(error.code).toBe("INVALID_DATA");
+    expect(error.message).toBe('Method chisquare does not apply to numeric feature "a"');
   });
 
   test("high-cardinality categories do not drift from sampling noise alone", () => {

@@ -31,7 +31,7 @@ test("a model whose inputs the data does not have is refused before anything is 
   const error = await caughtAppError(() =>
     buildTrainingReference(skl2onnxClassifier(), mixedDataset(50, "multiclass")),
   );
-  expect(error.status).toBe(422);
+  expect(error.code).toBe("INVALID_INPUT");
 });
 
 test("a classifier's reference carries the calibration of its holdout probabilities", async () => {

@@ -74,4 +74,8 @@ test("drift is detected, retrained away, and the reference moves with the promot
   const metrics = await (await keel.get("/metrics")).text();
   expect(metrics).toContain("keel_dataset_drift 0");
   expect(metrics).toMatch(/keel_feature_drifted\{feature="temp_max"\} 0/);
+  // Each check counted once, by its outcome: the refused early one as skipped.
+  expect(metrics).toContain('keel_drift_checks_total{outcome="no_drift"} 2');
+  expect(metrics).toContain('keel_drift_checks_total{outcome="drift"} 1');
+  expect(metrics).toContain('keel_drift_checks_total{outcome="skipped"} 1');
 }, 120_000);

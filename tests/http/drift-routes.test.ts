@@ -1,8 +1,10 @@
 // The drift routes' contract: before any check, checks that cannot run yet,
-// the admin guard, uploading a reference, and the schedule listing.
+// the admin guard, uploading a reference, and the schedule listing; and the
+// scheduled check, whose "skipped" is an outcome and not a failure.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestKeel, type TestKeel, waitReady } from "./harness.ts";
+import { createLogger } from "../../src/observability/log.ts";
+import { startTestKeel, type TestKeel, tempHome, waitFor, waitReady } from "./harness.ts";
 import { drifted, replay, sample, weatherRows } from "./weather-traffic.ts";
 
 describe("drift routes", () => {
@@ -23,7 +25,10 @@ describe("drift routes", () => {
     expect((await none.json()).error.message).toContain("POST /drift/check");
     const early = await keel.admin("POST", "/drift/check");
     expect(early.status).toBe(409);
-    expect((await early.json()).error.message).toContain("KEEL_DRIFT_MIN_ROWS");
+    const { error } = await early.json();
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toContain("KEEL_DRIFT_MIN_ROWS");
+    expect(await checksCounted(keel)).toEqual({ skipped: 1 });
   });
 
   test("checks and reference uploads need the admin token", async () => {
@@ -35,6 +40,10 @@ describe("drift routes", () => {
   test("a report names each feature's method, statistic, threshold and verdict", async () => {
     await replay(keel, sample(weatherRows(), 80, 5));
     const report = await (await keel.admin("POST", "/drift/check")).json();
+    expect(await checksCounted(keel)).toEqual({
+      skipped: 1,
+      [report.dataset_drift ? "drift" : "no_drift"]: 1,
+    });
     expect(report.reference_rows).toBe(1461);
     expect(report.current_rows).toBe(80);
     expect(report.share_threshold).toBe(0.5);
@@ -115,3 +124,44 @@ describe("drift routes", () => {
     for (const job of jobs) expect(Date.parse(job.next_run)).toBeGreaterThan(Date.now());
   });
 });
+
+/** `keel_drift_checks_total` by outcome, as /metrics exports it. */
+async function checksCounted(keel: TestKeel): Promise<Record<string, number>> {
+  const text = await (await keel.get("/metrics")).text();
+  const counted: Record<string, number> = {};
+  for (const [, outcome, value] of text.matchAll(
+    /^keel_drift_checks_total\{outcome="(\w+)"\} (\d+)$/gm,
+  )) {
+    counted[outcome!] = Number(value);
+  }
+  return counted;
+}
+
+test("a scheduled check with too few rows is skipped: logged and counted, not a failed job", async () => {
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: "info",
+    write: (text) => {
+      for (const line of text.trim().split("\n")) logs.push(JSON.parse(line));
+    },
+  });
+  const keel = await startTestKeel({ KEEL_DRIFT_CRON: "* * * * * *" }, tempHome(), logger);
+  try {
+    await waitReady(keel);
+    const skippedOnce = () => logs.filter((l) => l.event === "drift.check_skipped");
+    const skipped = await waitFor(
+      () => {
+        keel.logger.flush();
+        const lines = skippedOnce();
+        return lines.length >= 2 ? lines : undefined;
+      },
+      "two scheduled drift checks",
+      10_000,
+    );
+    expect(skipped.at(-1)!.reason).toContain("KEEL_DRIFT_MIN_ROWS");
+    expect(logs.filter((l) => l.event === "scheduler.job_failed")).toEqual([]);
+    expect((await checksCounted(keel)).skipped).toBeGreaterThanOrEqual(2);
+  } finally {
+    await keel.stop();
+  }
+}, 30_000);

@@ -131,6 +131,20 @@ describe("POST /trigger", () => {
     expect(run.error).toContain("wind");
   });
 
+  test("a dataset whose target reads as another task fails the run as a load failure does", async () => {
+    const path = join(keel.home, "numeric-weather.csv");
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${i % 7},${10 + (i % 5)},${i % 3},${i % 4},${(i * 7) % 13}`,
+    );
+    writeFileSync(path, `precipitation,temp_max,temp_min,wind,weather\n${rows.join("\n")}\n`);
+    const run = await waitForRun(keel, (await (await trigger({ data_url: path })).json()).run_id);
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(
+      /^The data reads as regression but version \d+ in production is classification$/,
+    );
+  });
+
   test("a week where a column is constant: the run goes on without it, says so, and a later week brings it back", async () => {
     const week = (wind: (i: number) => string) =>
       Array.from(

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { DriftSpecError, parseDriftSpec } from "../../src/simulate/drift-spec.ts";
+import { parseDriftSpec } from "../../src/simulate/drift-spec.ts";
 import { distort } from "../../src/simulate/replay.ts";
+import { caughtAppError } from "../helpers/app-error.ts";
 
 describe("--drift spec", () => {
   test("parses shift, scale and mix (a category may itself contain '=')", () => {
@@ -13,8 +14,10 @@ describe("--drift spec", () => {
 
   test.each(["temp_max", "x:jump=1", "x:shift=abc", "x:mix=a", "x:mix=a=1.5", ":shift=1"])(
     "refuses %p with a clear message",
-    (text) => {
-      expect(() => parseDriftSpec(text)).toThrow(DriftSpecError);
+    async (text) => {
+      const error = await caughtAppError(() => parseDriftSpec(text));
+      expect(error.code).toBe("INVALID_INPUT");
+      expect(error.message).toContain(`--drift "${text}"`);
     },
   );
 });
@@ -40,7 +43,11 @@ describe("distort", () => {
     expect(share).toBeLessThan(0.85);
   });
 
-  test("an unknown column is named", () => {
-    expect(() => distort(rows, [{ column: "nope", kind: "shift", amount: 1 }])).toThrow('"nope"');
+  test("an unknown column is named, as bad input", async () => {
+    const error = await caughtAppError(() =>
+      distort(rows, [{ column: "nope", kind: "shift", amount: 1 }]),
+    );
+    expect(error.code).toBe("INVALID_INPUT");
+    expect(error.message).toContain('"nope"');
   });
 });

@@ -45,7 +45,6 @@ describe("PostgreSQL errors", () => {
     );
     expect(calls).toBe(2);
     expect(error.code).toBe("STORE_UNAVAILABLE");
-    expect(error.status).toBe(503);
   });
 
   test.skipIf(!hasPostgres)(

@@ -3,6 +3,7 @@
 // outlives the call.
 
 import { afterEach, beforeEach, expect, test } from "bun:test";
+import { AppError } from "../../src/errors.ts";
 import type { TrainProgress, TrainRequest } from "../../src/training/protocol.ts";
 import { runTraining } from "../../src/training/run-training.ts";
 import { mixedDataset, splitAt } from "./fixtures.ts";
@@ -37,7 +38,7 @@ test("a run in the worker returns the result and streams progress", async () => 
   const events: TrainProgress[] = [];
   const req = request();
   const outcome = await runTraining(req, { onProgress: (p) => events.push(p) });
-  if (!outcome.ok) throw new Error(outcome.error);
+  if (!outcome.ok) throw outcome.error;
   expect(outcome.value.onnx).toBeInstanceOf(Uint8Array);
   expect(outcome.value.onnx.byteLength).toBeGreaterThan(100);
   expect(outcome.value.parityMaxAbsDiff).toBeLessThanOrEqual(1e-5);
@@ -51,15 +52,27 @@ test("a run in the worker returns the result and streams progress", async () => 
   expect(started).toEqual([{ closed: true }]);
 });
 
+/** The code and message of a failed run; fails the test when the run succeeded. */
+function failure(outcome: Awaited<ReturnType<typeof runTraining>>) {
+  if (outcome.ok) throw new Error("expected the training to fail");
+  expect(outcome.error).toBeInstanceOf(AppError);
+  return { code: outcome.error.code as string, message: outcome.error.message };
+}
+
 test("a request that makes training throw comes back as an error and the worker is gone", async () => {
-  const outcome = await runTraining(request({ C: 0 }));
-  expect(outcome).toEqual({ ok: false, error: "Parameter C must be a number > 0, got 0" });
+  // A bad parameter keeps its code across the Worker boundary: it is the input's fault.
+  expect(failure(await runTraining(request({ C: 0 })))).toEqual({
+    code: "INVALID_INPUT",
+    message: "Parameter C must be a number > 0, got 0",
+  });
   expect(started).toEqual([{ closed: true }]);
 });
 
 test("a run that exceeds its timeout fails and the worker is gone", async () => {
-  const outcome = await runTraining(request(), { timeoutMs: 1 });
-  expect(outcome).toEqual({ ok: false, error: "Training timed out after 1 ms" });
+  expect(failure(await runTraining(request(), { timeoutMs: 1 }))).toEqual({
+    code: "TRAINING_FAILED",
+    message: "Training timed out after 1 ms",
+  });
   expect(started).toEqual([{ closed: true }]);
 });
 
@@ -67,12 +80,10 @@ test("aborting a run fails it; an already aborted signal starts no worker", asyn
   const controller = new AbortController();
   const pending = runTraining(request(), { signal: controller.signal });
   controller.abort();
-  expect(await pending).toEqual({ ok: false, error: "Training was aborted" });
+  const aborted = { code: "TRAINING_FAILED", message: "Training was aborted" };
+  expect(failure(await pending)).toEqual(aborted);
   expect(started).toEqual([{ closed: true }]);
-  expect(await runTraining(request(), { signal: controller.signal })).toEqual({
-    ok: false,
-    error: "Training was aborted",
-  });
+  expect(failure(await runTraining(request(), { signal: controller.signal }))).toEqual(aborted);
   expect(started).toHaveLength(1);
 });
 

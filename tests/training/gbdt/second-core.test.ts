@@ -62,7 +62,7 @@ test("the training Worker fits a large GBDT with its helper and closes", async (
     split: splitAt(data.rows, 0.8),
     options: { algorithm: "gbdt", modelName: "large", runId: "r-large", params: { max_iter: 10 } },
   });
-  if (!outcome.ok) throw new Error(outcome.error);
+  if (!outcome.ok) throw outcome.error;
   expect(outcome.value.algorithm).toBe("gbdt");
   expect(outcome.value.metrics.roc_auc).toBeGreaterThan(0.8);
 }, 60_000);
