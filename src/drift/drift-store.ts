@@ -13,13 +13,25 @@ export interface LiveRow {
   at: number;
   inputs: Record<string, unknown>;
   prediction: LabelValue;
+  /** A classifier's probabilities, in its class order (the label-free estimate reads them). */
+  probabilities?: number[] | null;
   label?: LabelValue | null;
+  /** What the shadow challenger answered for the same row, when it scored it. */
+  shadow?: ShadowScore | null;
+}
+
+/** One row as the shadow version scored it (serving/shadow.ts). */
+export interface ShadowScore {
+  version: number;
+  prediction: LabelValue;
+  probabilities?: number[] | null;
 }
 
 export interface LabelledRow {
   version: number;
   prediction: LabelValue;
   label: LabelValue;
+  shadow?: ShadowScore | null;
 }
 
 export interface ReferenceRecord {
@@ -59,6 +71,8 @@ export interface DriftStore {
   /** The newest `limit` rows answered at or after `sinceAt`, oldest first. */
   liveRows(modelName: string, options: { sinceAt: number; limit: number }): Promise<LiveRow[]>;
   findLiveRow(predictionId: string): Promise<LiveRow | undefined>;
+  /** Records the shadow's answers for rows already in the window (ids not there are skipped). */
+  setShadowScores(scores: { predictionId: string; score: ShadowScore }[]): Promise<void>;
   /** Joins ground truth to a captured prediction; undefined when the id is not in the window. */
   setLabel(predictionId: string, label: LabelValue, at: number): Promise<LiveRow | undefined>;
   labelledRows(modelName: string): Promise<LabelledRow[]>;

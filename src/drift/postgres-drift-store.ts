@@ -9,6 +9,7 @@ import type {
   LabelValue,
   LiveRow,
   ReferenceRecord,
+  ShadowScore,
   StoredReport,
 } from "./drift-store.ts";
 
@@ -19,8 +20,24 @@ interface LiveRowRecord {
   at: string;
   inputs: Record<string, unknown>;
   prediction: LabelValue;
+  probabilities: number[] | null;
   label: LabelValue | null;
+  shadow_version: number | null;
+  shadow_prediction: LabelValue | null;
+  shadow_probabilities: number[] | null;
 }
+
+const LIVE_COLUMNS = `prediction_id, model_name, version, at, inputs, prediction, probabilities,
+  label, shadow_version, shadow_prediction, shadow_probabilities`;
+
+const shadowOf = (r: LiveRowRecord): ShadowScore | null =>
+  r.shadow_version === null
+    ? null
+    : {
+        version: r.shadow_version,
+        prediction: r.shadow_prediction!,
+        probabilities: r.shadow_probabilities,
+      };
 
 interface ReferenceRow {
   id: number;
@@ -50,7 +67,9 @@ const toLiveRow = (r: LiveRowRecord): LiveRow => ({
   at: Number(r.at),
   inputs: r.inputs,
   prediction: r.prediction,
+  probabilities: r.probabilities,
   label: r.label,
+  shadow: shadowOf(r),
 });
 
 const toReference = (r: ReferenceRow): ReferenceRecord => ({
@@ -88,15 +107,40 @@ export function createPostgresDriftStore(db: PgHandle): DriftStore {
             at: row.at,
             inputs: row.inputs,
             prediction: row.prediction,
+            probabilities: row.probabilities ?? null,
+            shadow_version: row.shadow?.version ?? null,
+            shadow_prediction: row.shadow?.prediction ?? null,
+            shadow_probabilities: row.shadow?.probabilities ?? null,
           }));
           // One parameter per chunk: the rows travel as one JSON array.
           await sql`
-            INSERT INTO live_rows (prediction_id, model_name, version, at, inputs, prediction)
-            SELECT prediction_id, model_name, version, at, inputs, prediction
+            INSERT INTO live_rows (prediction_id, model_name, version, at, inputs, prediction,
+              probabilities, shadow_version, shadow_prediction, shadow_probabilities)
+            SELECT prediction_id, model_name, version, at, inputs, prediction,
+              probabilities, shadow_version, shadow_prediction, shadow_probabilities
             FROM jsonb_to_recordset(${json(chunk)}::text::jsonb) AS r(prediction_id text,
-              model_name text, version integer, at bigint, inputs jsonb, prediction jsonb)
+              model_name text, version integer, at bigint, inputs jsonb, prediction jsonb,
+              probabilities jsonb, shadow_version integer, shadow_prediction jsonb,
+              shadow_probabilities jsonb)
             ON CONFLICT (prediction_id) DO NOTHING`;
         }
+      }),
+
+    setShadowScores: (scores) =>
+      pgWrite(db, async (sql) => {
+        if (scores.length === 0) return;
+        const rows = scores.map(({ predictionId, score }) => ({
+          prediction_id: predictionId,
+          version: score.version,
+          prediction: score.prediction,
+          probabilities: score.probabilities ?? null,
+        }));
+        await sql`
+          UPDATE live_rows l SET shadow_version = s.version, shadow_prediction = s.prediction,
+            shadow_probabilities = s.probabilities
+          FROM jsonb_to_recordset(${json(rows)}::text::jsonb) AS s(prediction_id text,
+            version integer, prediction jsonb, probabilities jsonb)
+          WHERE l.prediction_id = s.prediction_id`;
       }),
 
     pruneLiveRows: (modelName, { maxRows, minAt }) =>
@@ -120,7 +164,7 @@ export function createPostgresDriftStore(db: PgHandle): DriftStore {
     liveRows: (modelName, { sinceAt, limit }) =>
       pgRead(db, async (sql) => {
         const rows = await sql<LiveRowRecord[]>`
-          SELECT prediction_id, model_name, version, at, inputs, prediction, label FROM live_rows
+          SELECT ${sql.unsafe(LIVE_COLUMNS)} FROM live_rows
           WHERE model_name = ${modelName} AND at >= ${sinceAt} ORDER BY id DESC LIMIT ${limit}`;
         return rows.reverse().map(toLiveRow);
       }),
@@ -128,7 +172,7 @@ export function createPostgresDriftStore(db: PgHandle): DriftStore {
     findLiveRow: (predictionId) =>
       pgRead(db, async (sql) => {
         const [row] = await sql<LiveRowRecord[]>`
-          SELECT prediction_id, model_name, version, at, inputs, prediction, label FROM live_rows
+          SELECT ${sql.unsafe(LIVE_COLUMNS)} FROM live_rows
           WHERE prediction_id = ${predictionId}`;
         return row ? toLiveRow(row) : undefined;
       }),
@@ -138,16 +182,23 @@ export function createPostgresDriftStore(db: PgHandle): DriftStore {
         const [row] = await sql<LiveRowRecord[]>`
           UPDATE live_rows SET label = ${json(label)}::text::jsonb, labelled_at = ${at}
           WHERE prediction_id = ${predictionId}
-          RETURNING prediction_id, model_name, version, at, inputs, prediction, label`;
+          RETURNING ${sql.unsafe(LIVE_COLUMNS)}`;
         return row ? toLiveRow(row) : undefined;
       }),
 
     labelledRows: (modelName) =>
       pgRead(db, async (sql) => {
-        const rows = await sql<{ version: number; prediction: LabelValue; label: LabelValue }[]>`
-          SELECT version, prediction, label FROM live_rows
+        const rows = await sql<LiveRowRecord[]>`
+          SELECT ${sql.unsafe(LIVE_COLUMNS)} FROM live_rows
           WHERE model_name = ${modelName} AND label IS NOT NULL ORDER BY id`;
-        return rows.map((r): LabelledRow => ({ ...r }));
+        return rows.map(
+          (r): LabelledRow => ({
+            version: r.version,
+            prediction: r.prediction,
+            label: r.label!,
+            shadow: shadowOf(r),
+          }),
+        );
       }),
 
     saveReference: (input) =>

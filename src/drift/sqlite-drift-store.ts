@@ -9,6 +9,7 @@ import type {
   LabelValue,
   LiveRow,
   ReferenceRecord,
+  ShadowScore,
   StoredReport,
 } from "./drift-store.ts";
 
@@ -19,8 +20,27 @@ interface LiveRowRecord {
   at: number;
   inputs: string;
   prediction: string;
+  probabilities: string | null;
   label: string | null;
+  shadow_version: number | null;
+  shadow_prediction: string | null;
+  shadow_probabilities: string | null;
 }
+
+const parsed = (text: string | null) => (text === null ? null : JSON.parse(text));
+
+const shadowOf = (r: {
+  shadow_version: number | null;
+  shadow_prediction: string | null;
+  shadow_probabilities: string | null;
+}): ShadowScore | null =>
+  r.shadow_version === null
+    ? null
+    : {
+        version: r.shadow_version,
+        prediction: JSON.parse(r.shadow_prediction!),
+        probabilities: parsed(r.shadow_probabilities),
+      };
 
 interface ReferenceRow {
   id: number;
@@ -50,7 +70,9 @@ const toLiveRow = (r: LiveRowRecord): LiveRow => ({
   at: r.at,
   inputs: JSON.parse(r.inputs),
   prediction: JSON.parse(r.prediction),
-  label: r.label === null ? null : JSON.parse(r.label),
+  probabilities: parsed(r.probabilities),
+  label: parsed(r.label),
+  shadow: shadowOf(r),
 });
 
 const toReference = (r: ReferenceRow): ReferenceRecord => ({
@@ -75,9 +97,11 @@ const toReport = (r: ReportRow): StoredReport => ({
 
 export function createSqliteDriftStore(db: Database): Synchronous<DriftStore> {
   const insertLive = db.query(
-    `INSERT OR IGNORE INTO live_rows (prediction_id, model_name, version, at, inputs, prediction)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO live_rows (prediction_id, model_name, version, at, inputs, prediction,
+       probabilities, shadow_version, shadow_prediction, shadow_probabilities)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const text = (value: unknown) => (value == null ? null : JSON.stringify(value));
   const appendAll = db.transaction((rows: LiveRow[]) => {
     for (const row of rows) {
       insertLive.run(
@@ -87,14 +111,36 @@ export function createSqliteDriftStore(db: Database): Synchronous<DriftStore> {
         row.at,
         JSON.stringify(row.inputs),
         JSON.stringify(row.prediction),
+        text(row.probabilities),
+        row.shadow?.version ?? null,
+        text(row.shadow?.prediction),
+        text(row.shadow?.probabilities),
       );
     }
   });
-  const liveColumns = "prediction_id, model_name, version, at, inputs, prediction, label";
+  const updateShadow = db.query(
+    `UPDATE live_rows SET shadow_version = ?, shadow_prediction = ?, shadow_probabilities = ?
+     WHERE prediction_id = ?`,
+  );
+  const setShadows = db.transaction((scores: { predictionId: string; score: ShadowScore }[]) => {
+    for (const { predictionId, score } of scores) {
+      updateShadow.run(
+        score.version,
+        JSON.stringify(score.prediction),
+        text(score.probabilities),
+        predictionId,
+      );
+    }
+  });
+  const liveColumns =
+    "prediction_id, model_name, version, at, inputs, prediction, probabilities, label, shadow_version, shadow_prediction, shadow_probabilities";
 
   return {
     appendLiveRows(rows) {
       if (rows.length > 0) appendAll(rows);
+    },
+    setShadowScores(scores) {
+      if (scores.length > 0) setShadows(scores);
     },
     pruneLiveRows(modelName, { maxRows, minAt }) {
       const old = db
@@ -144,8 +190,8 @@ export function createSqliteDriftStore(db: Database): Synchronous<DriftStore> {
     },
     labelledRows(modelName) {
       return db
-        .query<{ version: number; prediction: string; label: string }, [string]>(
-          `SELECT version, prediction, label FROM live_rows
+        .query<LiveRowRecord, [string]>(
+          `SELECT ${liveColumns} FROM live_rows
            WHERE model_name = ? AND label IS NOT NULL ORDER BY id`,
         )
         .all(modelName)
@@ -153,7 +199,8 @@ export function createSqliteDriftStore(db: Database): Synchronous<DriftStore> {
           (r): LabelledRow => ({
             version: r.version,
             prediction: JSON.parse(r.prediction),
-            label: JSON.parse(r.label),
+            label: JSON.parse(r.label!),
+            shadow: shadowOf(r),
           }),
         );
     },

@@ -115,7 +115,7 @@ export function createPostgresTracking(options: { db: PgHandle }): Tracking {
         const running = await pgRead(db, async (sql) => {
           const [row] = await sql<RunRow[]>`
             SELECT * FROM runs WHERE model_name = ${input.modelName} AND status = 'running'
-              AND trigger NOT IN ('ci', 'rollback')`;
+              AND trigger NOT IN ('ci', 'rollback', 'shadow')`;
           return row ? toRun(sql, row) : undefined;
         });
         if (running) return { run: running, started: false };

@@ -101,7 +101,7 @@ export function createSqliteTracking(options: { db: Database }): Synchronous<Tra
       if (run) return { run, started: true };
       const running = db
         .query<RunRow, [string]>(
-          `SELECT * FROM runs WHERE model_name = ? AND status = 'running' AND trigger NOT IN ('ci', 'rollback')`,
+          `SELECT * FROM runs WHERE model_name = ? AND status = 'running' AND trigger NOT IN ('ci', 'rollback', 'shadow')`,
         )
         .get(input.modelName)!;
       return { run: toRun(running), started: false };

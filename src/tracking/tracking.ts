@@ -11,6 +11,7 @@ export const RUN_TRIGGERS = [
   "cli",
   "ci",
   "rollback",
+  "shadow",
 ] as const;
 export const RUN_STATUSES = ["running", "succeeded", "failed", "rejected", "dispatched"] as const;
 
@@ -74,8 +75,8 @@ export interface NewRun {
   owner: number;
 }
 
-/** Runs that train nothing — a dispatch (`ci`), a `rollback` — and so never wait for a training run. */
-export type NonTrainingTrigger = "ci" | "rollback";
+/** Runs that train nothing — a dispatch (`ci`), a `rollback`, a `shadow` promotion — and so never wait for a training run. */
+export type NonTrainingTrigger = "ci" | "rollback" | "shadow";
 
 export interface Tracking {
   /** A run that trains nothing: it starts `running`, beside any training run. */

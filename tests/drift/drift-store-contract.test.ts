@@ -23,7 +23,7 @@ eachBackend((backend) => {
       const reopened = (await opened.reopen()).drift;
       const rows = await reopened.liveRows("m", { sinceAt: 0, limit: 10 });
       expect(rows.map((r) => r.predictionId)).toEqual(["p1", "p2", "p3"]);
-      expect(rows[0]).toEqual({ ...row(1, 1000), label: null });
+      expect(rows[0]).toEqual({ ...row(1, 1000), probabilities: null, label: null, shadow: null });
       expect(await reopened.countLiveRows("m", 2000)).toBe(2);
     });
 
@@ -64,9 +64,36 @@ eachBackend((backend) => {
       expect((await drift.setLabel("p1", "no", 5))?.label).toBe("no");
       expect(await drift.setLabel("missing", "no", 5)).toBeUndefined();
       expect(await drift.labelledRows("m")).toEqual([
-        { version: 1, prediction: "yes", label: "no" },
+        { version: 1, prediction: "yes", label: "no", shadow: null },
       ]);
       expect((await drift.findLiveRow("p2"))?.version).toBe(2);
+    });
+
+    test("probabilities and the shadow's answers are kept with their row, whenever the shadow's arrive", async () => {
+      const { drift } = (await backend.openStores()).stores;
+      const shadow = { version: 3, prediction: "no", probabilities: [0.7, 0.3] };
+      await drift.appendLiveRows([
+        { ...row(1, 1), probabilities: [0.25, 0.75], shadow },
+        { ...row(2, 2), probabilities: [0.9, 0.1] },
+      ]);
+      // The shadow scored p2 after it was written; "gone" left the window meanwhile.
+      await drift.setShadowScores([
+        { predictionId: "p2", score: { version: 3, prediction: "yes", probabilities: [0.4, 0.6] } },
+        { predictionId: "gone", score: { version: 3, prediction: "yes" } },
+      ]);
+      const [first, second] = await drift.liveRows("m", { sinceAt: 0, limit: 10 });
+      expect(first).toMatchObject({ probabilities: [0.25, 0.75], shadow });
+      expect(second!.shadow).toEqual({ version: 3, prediction: "yes", probabilities: [0.4, 0.6] });
+      await drift.setLabel("p2", "no", 5);
+      expect(await drift.labelledRows("m")).toEqual([
+        {
+          version: 1,
+          prediction: "no",
+          label: "no",
+          shadow: { version: 3, prediction: "yes", probabilities: [0.4, 0.6] },
+        },
+      ]);
+      expect(await drift.findLiveRow("gone")).toBeUndefined();
     });
 
     test("numbers, nested values and unusual text survive the window", async () => {

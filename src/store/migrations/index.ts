@@ -4,9 +4,11 @@
 // the two backends to one behaviour).
 
 import postgresInitial from "./postgres/001_initial.sql" with { type: "text" };
+import postgresLiveScores from "./postgres/002_live_scores.sql" with { type: "text" };
 import sqliteInitial from "./sqlite/001_initial.sql" with { type: "text" };
 import sqliteDrift from "./sqlite/002_drift.sql" with { type: "text" };
 import sqliteRunOwner from "./sqlite/003_run_owner.sql" with { type: "text" };
+import sqliteLiveScores from "./sqlite/004_live_scores.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -18,8 +20,10 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, name: "001_initial", sql: sqliteInitial },
   { version: 2, name: "002_drift", sql: sqliteDrift },
   { version: 3, name: "003_run_owner", sql: sqliteRunOwner },
+  { version: 4, name: "004_live_scores", sql: sqliteLiveScores },
 ];
 
 export const POSTGRES_MIGRATIONS: Migration[] = [
   { version: 1, name: "001_initial", sql: postgresInitial },
+  { version: 2, name: "002_live_scores", sql: postgresLiveScores },
 ];
