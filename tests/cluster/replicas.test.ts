@@ -170,7 +170,14 @@ describe.skipIf(!hasPostgres)("replicas on one PostgreSQL", () => {
     const databaseUrl = await freshDatabase();
     const a = await replica(databaseUrl);
     await ready(a);
-    await (await a.request("POST", "/trigger", {})).json();
+    const { run_id } = await (await a.request("POST", "/trigger", {})).json();
+    const run = await waitFor(async () => {
+      const body = await (await a.request("GET", `/runs/${run_id}`)).json();
+      return body.status === "running" ? undefined : body;
+    }, "the retrain to end");
+    expect({ status: run.status, reason: run.reason, error: run.error }).toMatchObject({
+      status: "succeeded",
+    });
     await waitFor(async () => (await servedVersion(a)) === 2 || undefined, "version 2 in service");
     const cli = Bun.spawn(
       [process.execPath, "src/cli.ts", "promote", "weather", "1", "--reason", "cli test"],
