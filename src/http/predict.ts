@@ -7,6 +7,7 @@ import { AppError, badRequest } from "../errors.ts";
 import { createIdGenerator } from "../observability/ids.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
+import { toPredictionObjects } from "../serving/tensors.ts";
 import { readJson } from "./body.ts";
 
 export interface PredictRouteOptions {
@@ -42,11 +43,12 @@ export function predictRoutes(options: PredictRouteOptions) {
     async ({ request }): Promise<PredictAnswer> => {
       const body = await readJson(request, options.maxBodyBytes);
       const { rows, batch } = rowsOf(body, options.maxBatchRows);
-      const { model, predictions } = await slot.predict(rows);
+      const { model, predictions: columns } = await slot.predict(rows);
       const { name, version } = model.identity;
       metrics.countPredictions(name, version, rows.length);
+      const predictions = toPredictionObjects(columns);
       const ids = predictions.map(() => nextId());
-      options.window.capture(version, rows, predictions, ids);
+      options.window.capture(version, rows, columns.values, ids);
       if (batch) return { predictions, model: { name, version }, prediction_ids: ids };
       return { ...predictions[0]!, model: { name, version }, prediction_id: ids[0]! };
     },
