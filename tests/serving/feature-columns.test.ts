@@ -98,6 +98,19 @@ describe("readFeatureColumns", () => {
     ]);
   });
 
+  test("feature names that need escaping are read like any other", async () => {
+    const names = ['say "hi"', "back\\slash", "line\u2028sep", "__proto__", "constructor", "${x}"];
+    const odd = signatureOf(names.map((name) => ({ name, type: "numeric" as const })));
+    // JSON text, so "__proto__" is an own key as in a parsed request.
+    const rowOf = (keys: string[]) =>
+      JSON.parse(`{${keys.map((name, i) => `${JSON.stringify(name)}:${i}`).join(",")}}`);
+    expect(Array.from(readFeatureColumns([rowOf(names)], odd).numbers)).toEqual([0, 1, 2, 3, 4, 5]);
+    const withoutProto = [rowOf(names.filter((name) => name !== "__proto__"))];
+    const error = await caughtAppError(() => readFeatureColumns(withoutProto, odd));
+    expect(error.details).toEqual(expectedRefusal(withoutProto, odd).details);
+    expect(error.message).toContain('feature "__proto__"');
+  });
+
   test("the time column and set-aside columns may be sent; other unknown fields are refused", async () => {
     const signature = signatureOf([{ name: "x", type: "numeric" }], {
       timeColumn: "date",
