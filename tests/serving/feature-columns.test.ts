@@ -99,7 +99,7 @@ describe("readFeatureColumns", () => {
   });
 
   test("feature names that need escaping are read like any other", async () => {
-    const names = ['say "hi"', "back\\slash", "line\u2028sep", "__proto__", "constructor", "${x}"];
+    const names = ['say "hi"', "back\\slash", "line\u2028sep", "__proto__", "constructor", "x}; y"];
     const odd = signatureOf(names.map((name) => ({ name, type: "numeric" as const })));
     // JSON text, so "__proto__" is an own key as in a parsed request.
     const rowOf = (keys: string[]) =>
