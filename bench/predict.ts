@@ -2,7 +2,8 @@
 // both measured in the same run with the same load generator (wrk when it is on
 // PATH, else autocannon under node). Prints one key=value line per result:
 //   predict_single_rps=… baseline_rps=… ratio=… p99_ms=…
-//   predict_batch1000_rows_per_s=… baseline_rps=… p99_ms=…
+//   predict_batch1000_rows_per_s=… baseline_rows_per_s=… ratio=… baseline_rps=… p99_ms=…
+//     (the baseline parses the same 1,000-row body and answers a fixed object)
 //   capture_all_rps=… capture_off_rps=… ratio=…   (the drift window's cost: every row
 //   captured vs capture sampled down to 1 row/s, two more keel processes)
 // plus errors=N (keel) / baseline_errors=N when any answer was not a 2xx or a socket failed.
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
   const keelBatch = await measure(keel, batchBody);
   print({
     predict_batch1000_rows_per_s: Math.round(keelBatch.rps * BATCH_ROWS),
+    baseline_rows_per_s: Math.round(baseBatch.rps * BATCH_ROWS),
+    ratio: round(keelBatch.rps / baseBatch.rps, 3),
     baseline_rps: Math.round(baseBatch.rps),
     p99_ms: round(keelBatch.p99Ms, 2),
     ...errorsOf(keelBatch, baseBatch),

@@ -29,14 +29,26 @@ export async function benchDir(): Promise<string> {
 }
 
 /** Starts `bun …args` on a free port and waits until its /ready answers 200. */
-export async function startServer(
+export function startServer(
   name: string,
   args: string[],
   env: Record<string, string>,
 ): Promise<Target> {
+  return startProcess(name, [process.execPath, ...args], env);
+}
+
+/**
+ * Starts any server command (a peer in another language, say) with PORT set to a
+ * free port, and waits until its GET /ready answers 200.
+ */
+export async function startProcess(
+  name: string,
+  command: string[],
+  env: Record<string, string>,
+): Promise<Target> {
   const port = freePort();
   const logFile = join(await benchDir(), `${name}.log`);
-  const proc = Bun.spawn([process.execPath, ...args], {
+  const proc = Bun.spawn(command, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     // A file, not a pipe: keel logs a line per request and nobody here should have to read them.

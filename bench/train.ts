@@ -18,13 +18,13 @@ import { join, resolve } from "node:path";
 import { BUNDLED_DATA } from "../src/config.ts";
 import type { Dataset } from "../src/data/dataset.ts";
 import { loadDataset } from "../src/data/load.ts";
-import { createRandom } from "../src/data/random.ts";
 import { datasetRows } from "../src/data/rows.ts";
 import { stratifiedSplit } from "../src/data/split.ts";
 import { DEFAULT_GBDT_PARAMS, fitGbdt } from "../src/training/gbdt/boosting.ts";
 import { predictGbdt } from "../src/training/gbdt/predict.ts";
 import { accuracy, r2, rocAuc } from "../src/training/metrics.ts";
 import { writeFlights } from "./flights.ts";
+import { writeGenerated } from "./generated.ts";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = resolve(import.meta.dir, "train_sklearn.py");
@@ -53,7 +53,7 @@ try {
   const sets: BenchSet[] = [
     {
       name: "generated_100k_x20",
-      source: await writeGenerated(join(dir, "generated.csv")),
+      source: await writeGenerated(join(dir, "generated.csv"), SEED),
       target: "target",
       task: "binary",
     },
@@ -180,26 +180,4 @@ async function writeCsv(path: string, dataset: Dataset, rows: Uint32Array): Prom
     [...names.map((n) => (record[n] === null ? "" : String(record[n]))), label(rows[i]!)].join(","),
   );
   await writeFile(path, `${[...names, "target"].join(",")}\n${lines.join("\n")}\n`);
-}
-
-/** 100,000 rows × 20 features: a noisy logistic target with interactions and a step, like tabular data in the wild. */
-async function writeGenerated(path: string): Promise<string> {
-  const random = createRandom(SEED);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const lines = [`${Array.from({ length: 20 }, (_, j) => `x${j}`).join(",")},target`];
-  for (let i = 0; i < 100_000; i++) {
-    const x = Array.from({ length: 20 }, normal);
-    const logit =
-      x[0]! -
-      0.8 * x[1]! +
-      0.6 * x[2]! * x[3]! +
-      (x[4]! > 0.5 ? 1.2 : -0.4) +
-      0.5 * Math.sin(2 * x[5]!) +
-      0.3 * x[6]! ** 2 -
-      0.3;
-    const y = random() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-    lines.push(`${x.map((v) => v.toFixed(5)).join(",")},${y}`);
-  }
-  await writeFile(path, `${lines.join("\n")}\n`);
-  return path;
 }

@@ -9,10 +9,9 @@ import { readSource } from "../data/source.ts";
 import { type Cell, decodeTable, type RawTable } from "../data/table.ts";
 import { toText } from "../data/text.ts";
 import { AppError } from "../errors.ts";
-import { ignoredFields } from "../registry/model-format.ts";
+import { readFeatureColumns } from "../serving/feature-columns.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
-import type { Prediction } from "../serving/tensors.ts";
-import { validateRows } from "../serving/validate-rows.ts";
+import { type Prediction, toPredictionObjects } from "../serving/tensors.ts";
 import { UsageError } from "./errors.ts";
 
 export const PREDICT_HELP = `keel predict: score a data file with an ONNX model
@@ -84,7 +83,7 @@ async function predictAll(
   // CSV cells are text: read them by the model's feature types, as training read its data.
   const read = features.map((f) => {
     if (f.type === "text") return toText;
-    // A date cell goes to validateRows as it is: it reads dates as /predict does.
+    // A date cell goes to readFeatureColumns as it is: it reads dates as /predict does.
     if (f.type === "datetime") return (cell: Cell | undefined) => toCategory(cell);
     return f.type === "numeric" ? numberOrNull : toCategory;
   });
@@ -96,14 +95,11 @@ async function predictAll(
       );
     }
     try {
-      out.push(
-        ...(await model.predict(
-          validateRows(rows, model.signature.features, ignoredFields(model.signature)),
-        )),
-      );
+      const predictions = await model.predict(readFeatureColumns(rows, model.signature));
+      out.push(...toPredictionObjects(predictions));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      // validateRows names rows within the chunk; say which file rows they are.
+      // readFeatureColumns names rows within the chunk; say which file rows they are.
       const where = `rows ${start + 1}–${start + rows.length}`;
       throw new AppError(error.code, `${where}: ${error.message}`, error.details);
     }

@@ -9,8 +9,7 @@
 import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { Prediction } from "../serving/tensors.ts";
-import type { DriftStore, LiveRow } from "./drift-store.ts";
+import type { DriftStore, LabelValue, LiveRow } from "./drift-store.ts";
 
 export interface LiveWindowSettings {
   modelName: string;
@@ -34,7 +33,8 @@ export interface LiveWindow {
   capture(
     version: number,
     rows: readonly unknown[],
-    predictions: readonly Prediction[],
+    /** The predicted class or value of each row. */
+    predictions: readonly LabelValue[],
     ids: readonly string[],
   ): void;
   /** Resolves once every row captured before the call is written (before a feedback join). */
@@ -150,7 +150,7 @@ export function createLiveWindow(deps: {
           version,
           at,
           inputs: rows[i] as Record<string, unknown>,
-          prediction: predictions[i]!.prediction,
+          prediction: predictions[i]!,
         });
       }
       trimToWindow();

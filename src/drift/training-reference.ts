@@ -7,8 +7,8 @@
 
 import type { Dataset, FeatureColumn, Task } from "../data/dataset.ts";
 import { datasetRows } from "../data/rows.ts";
+import { readFeatureColumns } from "../serving/feature-columns.ts";
 import { loadOnnxModel, type OnnxModel } from "../serving/onnx-model.ts";
-import { validateRows } from "../serving/validate-rows.ts";
 import { fitCalibration } from "./calibration.ts";
 import { driftColumns } from "./drift-columns.ts";
 import { columnOf } from "./live-columns.ts";
@@ -53,8 +53,8 @@ async function predictionColumn(model: OnnxModel, dataset: Dataset): Promise<Fea
   for (let start = 0; start < dataset.rows; start += PREDICTION_CHUNK) {
     const end = Math.min(dataset.rows, start + PREDICTION_CHUNK);
     const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-    const records = validateRows(datasetRows(dataset, indices), model.signature.features);
-    for (const p of await model.predict(records)) values.push(p.prediction);
+    const columns = readFeatureColumns(datasetRows(dataset, indices), model.signature);
+    values.push(...(await model.predict(columns)).values);
   }
   return columnOf(predictionShape(model.signature.task), values);
 }

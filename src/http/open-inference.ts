@@ -7,6 +7,7 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import type { OnnxModel } from "../serving/onnx-model.ts";
 import { predictionsToV2Outputs, v2InputsToRows, v2Metadata } from "../serving/open-inference.ts";
+import { toPredictionObjects } from "../serving/tensors.ts";
 
 const tags = ["open inference (v2)"];
 
@@ -65,7 +66,10 @@ export function openInferenceRoutes(options: { slot: ModelSlot; metrics: Metrics
           model_name: name,
           model_version: String(version),
           ...(body.id ? { id: body.id } : {}),
-          outputs: predictionsToV2Outputs(result.model.signature, result.predictions),
+          outputs: predictionsToV2Outputs(
+            result.model.signature,
+            toPredictionObjects(result.predictions),
+          ),
         };
       },
       {

@@ -8,6 +8,7 @@ import { createIdGenerator } from "../observability/ids.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ModelSlot } from "../serving/model-slot.ts";
 import { readJson } from "./body.ts";
+import { batchAnswerJson, singleAnswerJson } from "./predict-json.ts";
 
 export interface PredictRouteOptions {
   slot: ModelSlot;
@@ -24,7 +25,8 @@ const Prediction = t.Object({
   prediction: t.Union([t.String(), t.Number()]),
   probabilities: Probabilities,
 });
-const PredictAnswer = t.Union([
+/** The answer's shape, for the OpenAPI document (and the tests of predict-json.ts). */
+export const PredictAnswer = t.Union([
   t.Composite([Prediction, t.Object({ model: ModelRef, prediction_id: t.String() })]),
   t.Object({
     predictions: t.Array(Prediction),
@@ -32,23 +34,25 @@ const PredictAnswer = t.Union([
     prediction_ids: t.Array(t.String()),
   }),
 ]);
-type PredictAnswer = typeof PredictAnswer.static;
 
 export function predictRoutes(options: PredictRouteOptions) {
   const { slot, metrics } = options;
   const nextId = createIdGenerator();
   return new Elysia({ name: "predict" }).post(
     "/predict",
-    async ({ request }): Promise<PredictAnswer> => {
+    async ({ request, set }): Promise<string> => {
       const body = await readJson(request, options.maxBodyBytes);
       const { rows, batch } = rowsOf(body, options.maxBatchRows);
       const { model, predictions } = await slot.predict(rows);
       const { name, version } = model.identity;
       metrics.countPredictions(name, version, rows.length);
-      const ids = predictions.map(() => nextId());
-      options.window.capture(version, rows, predictions, ids);
-      if (batch) return { predictions, model: { name, version }, prediction_ids: ids };
-      return { ...predictions[0]!, model: { name, version }, prediction_id: ids[0]! };
+      const ids = new Array<string>(rows.length);
+      for (let i = 0; i < ids.length; i++) ids[i] = nextId();
+      options.window.capture(version, rows, predictions.values, ids);
+      // The answer is written as JSON text directly (predict-json.ts), the shape of PredictAnswer.
+      set.headers["content-type"] = "application/json;charset=utf-8";
+      if (batch) return batchAnswerJson(predictions, model.identity, ids);
+      return singleAnswerJson(predictions, model.identity, ids[0]!);
     },
     {
       parse: "none",
@@ -69,7 +73,7 @@ export function predictRoutes(options: PredictRouteOptions) {
         },
         // Documented here rather than as Elysia's `response` schema, which re-checks and
         // re-encodes every answer (TypeBox Encode: t.Integer is a transform) and cost more per
-        // request than the model run. The handler's return type holds the shape instead.
+        // request than the model run. tests/http/predict-json.test.ts holds the text to it.
         responses: {
           200: {
             description: "One prediction, or one per instance in order",

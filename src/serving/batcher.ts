@@ -2,24 +2,34 @@
 // run. One `session.run` per request is the main cost of serving; concurrent
 // requests share it instead.
 
-export type BatchRunner<Row, Out> = (rows: Row[]) => Promise<Out[]>;
+export type BatchRunner<In, Out> = (input: In) => Promise<Out>;
 
-interface Pending<Row, Out> {
-  rows: Row[];
-  resolve: (outputs: Out[]) => void;
+/** How inputs are counted and joined, and how a joined run's output is split back. */
+export interface BatchShape<In, Out> {
+  rows(input: In): number;
+  concat(inputs: In[]): In;
+  /** Rows [offset, offset + count) of a run's output. */
+  slice(output: Out, offset: number, count: number): Out;
+}
+
+interface Pending<In, Out> {
+  input: In;
+  rows: number;
+  resolve: (output: Out) => void;
   reject: (error: unknown) => void;
 }
 
-export interface Batcher<Row, Out> {
-  submit(rows: Row[]): Promise<Out[]>;
+export interface Batcher<In, Out> {
+  submit(input: In): Promise<Out>;
 }
 
 /** Requests queued before the next macrotask are run together, up to `maxRows` per run. */
-export function createBatcher<Row, Out>(
-  run: BatchRunner<Row, Out>,
+export function createBatcher<In, Out>(
+  run: BatchRunner<In, Out>,
+  shape: BatchShape<In, Out>,
   options: { maxRows: number },
-): Batcher<Row, Out> {
-  let queue: Pending<Row, Out>[] = [];
+): Batcher<In, Out> {
+  let queue: Pending<In, Out>[] = [];
   let queuedRows = 0;
   let scheduled = false;
 
@@ -31,14 +41,18 @@ export function createBatcher<Row, Out>(
     if (batch.length > 0) void runBatch(batch);
   };
 
-  const runBatch = async (batch: Pending<Row, Out>[]) => {
-    const rows = batch.length === 1 ? batch[0]!.rows : batch.flatMap((item) => item.rows);
+  const runBatch = async (batch: Pending<In, Out>[]) => {
     try {
-      const outputs = await run(rows);
+      const input = batch.length === 1 ? batch[0]!.input : shape.concat(batch.map((p) => p.input));
+      const output = await run(input);
+      if (batch.length === 1) {
+        batch[0]!.resolve(output);
+        return;
+      }
       let offset = 0;
       for (const item of batch) {
-        item.resolve(outputs.slice(offset, offset + item.rows.length));
-        offset += item.rows.length;
+        item.resolve(shape.slice(output, offset, item.rows));
+        offset += item.rows;
       }
     } catch (error) {
       for (const item of batch) item.reject(error);
@@ -46,15 +60,16 @@ export function createBatcher<Row, Out>(
   };
 
   return {
-    submit(rows) {
-      return new Promise<Out[]>((resolve, reject) => {
-        if (rows.length >= options.maxRows) {
-          void runBatch([{ rows, resolve, reject }]);
+    submit(input) {
+      return new Promise<Out>((resolve, reject) => {
+        const rows = shape.rows(input);
+        if (rows >= options.maxRows) {
+          void runBatch([{ input, rows, resolve, reject }]);
           return;
         }
-        if (queuedRows + rows.length > options.maxRows) flush();
-        queue.push({ rows, resolve, reject });
-        queuedRows += rows.length;
+        if (queuedRows + rows > options.maxRows) flush();
+        queue.push({ input, rows, resolve, reject });
+        queuedRows += rows;
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

@@ -3,14 +3,13 @@
 // retired (released after its in-flight predictions finish).
 
 import { AppError } from "../errors.ts";
-import { ignoredFields } from "../registry/model-format.ts";
+import { readFeatureColumns } from "./feature-columns.ts";
 import type { OnnxModel } from "./onnx-model.ts";
-import type { Prediction } from "./tensors.ts";
-import { validateRows } from "./validate-rows.ts";
+import type { PredictionColumns } from "./tensors.ts";
 
 export interface PredictionBatch {
   model: OnnxModel;
-  predictions: Prediction[];
+  predictions: PredictionColumns;
 }
 
 export interface ModelSlot {
@@ -32,12 +31,8 @@ export function createModelSlot(): ModelSlot {
     async predict(rows) {
       const serving = model;
       if (!serving) throw new AppError("NOT_READY", "No model is loaded yet; retry shortly");
-      const valid = validateRows(
-        rows,
-        serving.signature.features,
-        ignoredFields(serving.signature),
-      );
-      return { model: serving, predictions: await serving.predict(valid) };
+      const columns = readFeatureColumns(rows, serving.signature);
+      return { model: serving, predictions: await serving.predict(columns) };
     },
     swap(next) {
       const previous = model;

@@ -5,10 +5,15 @@
 import { InferenceSession } from "onnxruntime-node";
 import { AppError, errorMessage, invalidModel } from "../errors.ts";
 import type { ModelSignature } from "../registry/model-format.ts";
-import { createBatcher } from "./batcher.ts";
+import { type BatchShape, createBatcher } from "./batcher.ts";
+import { concatColumns, type FeatureColumns, sampleColumns } from "./feature-columns.ts";
 import { type InspectedModel, inspectOnnx } from "./inspect.ts";
-import { decodeOutputs, encodeRows, type Prediction } from "./tensors.ts";
-import type { Row } from "./validate-rows.ts";
+import {
+  decodeOutputs,
+  encodeColumns,
+  type PredictionColumns,
+  slicePredictions,
+} from "./tensors.ts";
 
 export interface ModelIdentity {
   name: string;
@@ -19,8 +24,8 @@ export interface OnnxModel {
   identity: ModelIdentity;
   signature: ModelSignature;
   inspected: InspectedModel;
-  /** Predicts already-validated rows (batched with concurrent callers). */
-  predict(rows: Row[]): Promise<Prediction[]>;
+  /** Predicts checked rows (readFeatureColumns), batched with concurrent callers. */
+  predict(columns: FeatureColumns): Promise<PredictionColumns>;
   /** Stops taking new work and releases the session once in-flight work is done. */
   retire(): Promise<void>;
 }
@@ -40,21 +45,23 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOptions): Pr
   let released: Promise<void> | undefined;
   let onIdle: (() => void) | undefined;
 
-  const runRows = async (rows: Row[]): Promise<Prediction[]> => {
-    const outputs = await session.run(encodeRows(signature, rows));
-    return decodeOutputs(signature, outputs, 0, rows.length);
+  const runColumns = async (columns: FeatureColumns): Promise<PredictionColumns> => {
+    const outputs = await session.run(encodeColumns(signature, columns));
+    return decodeOutputs(signature, outputs, columns.count);
   };
-  const batcher = createBatcher(runRows, { maxRows: options.maxBatchRows ?? 4096 });
+  const batcher = createBatcher(runColumns, COLUMN_BATCHES, {
+    maxRows: options.maxBatchRows ?? 4096,
+  });
 
   const model: OnnxModel = {
     identity: options.identity,
     signature,
     inspected,
-    async predict(rows) {
+    async predict(columns) {
       if (retired) throw new AppError("NOT_READY", "The model was swapped out; retry");
       inFlight++;
       try {
-        return await batcher.submit(rows);
+        return await batcher.submit(columns);
       } finally {
         inFlight--;
         if (inFlight === 0) onIdle?.();
@@ -76,6 +83,12 @@ export async function loadOnnxModel(bytes: Uint8Array, options: LoadOptions): Pr
   return model;
 }
 
+const COLUMN_BATCHES: BatchShape<FeatureColumns, PredictionColumns> = {
+  rows: (columns) => columns.count,
+  concat: concatColumns,
+  slice: slicePredictions,
+};
+
 async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
   try {
     // One thread per session: tabular models are small, a run takes microseconds, and an
@@ -92,12 +105,8 @@ async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
 
 /** Runs one synthetic row so the first real request does not pay for lazy initialisation. */
 async function warmUp(model: OnnxModel): Promise<void> {
-  const row: Row = {};
-  for (const feature of model.signature.features) {
-    row[feature.name] = feature.type === "numeric" ? 0 : (feature.vocabulary?.[0] ?? "");
-  }
   try {
-    await model.predict([row]);
+    await model.predict(sampleColumns(model.signature));
   } catch (error) {
     await model.retire();
     throw invalidModel(`The model fails on a sample row: ${firstLine(errorMessage(error))}`);

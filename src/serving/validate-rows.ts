@@ -1,5 +1,7 @@
-// Checks prediction rows against a model's features before anything runs, and
-// reports every bad field at once so a client can fix its request in one go.
+// What is wrong with prediction rows, checked against a model's features: every
+// bad field at once, so a client can fix its request in one go. The request path
+// checks rows in a faster pass (feature-columns.ts) and comes here only to name
+// the problems once that pass has found one; the per-value rules live here.
 
 import { parseDatetime } from "../data/datetime.ts";
 import { MAX_TEXT_CHARS, toText } from "../data/text.ts";
@@ -18,17 +20,18 @@ export interface FieldProblem {
 const MAX_REPORTED = 50;
 
 /**
- * Returns the rows typed as feature values, or throws INVALID_INPUT (422) naming each bad field.
- * `null` means a missing value (imputed by the model); an absent key is an error. Fields in
- * `ignored` (the time column, data columns the model does not use) may be sent and are ignored.
+ * Every problem of every row, in row order (within a row: the features in model order,
+ * then the fields the model does not know), for the 422 that names them. `null` means a
+ * missing value (imputed by the model); an absent key is a problem. `known` holds the
+ * feature names and the fields a request may send and the model ignores (the time
+ * column, data columns the model does not use). Reads the rows, never changes them.
  */
-export function validateRows(
-  rows: unknown[],
-  features: FeatureSignature[],
-  ignored: readonly string[] = [],
-): Row[] {
+export function findProblems(
+  rows: readonly unknown[],
+  features: readonly FeatureSignature[],
+  known: ReadonlySet<string>,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const known = new Set([...features.map((f) => f.name), ...ignored]);
   rows.forEach((row, index) => {
     const at = rows.length > 1 ? { row: index } : {};
     if (typeof row !== "object" || row === null || Array.isArray(row)) {
@@ -37,24 +40,23 @@ export function validateRows(
     }
     const record = row as Record<string, unknown>;
     for (const feature of features) {
-      if (feature.type === "datetime") {
-        const { seconds, problem } = readDatetime(feature, record[feature.name]);
-        if (problem) problems.push({ ...at, field: feature.name, problem });
-        else record[feature.name] = seconds;
-        continue;
-      }
-      const problem = checkValue(feature, record[feature.name], feature.name in record);
+      const problem =
+        feature.type === "datetime"
+          ? readDatetime(feature, record[feature.name]).problem
+          : checkValue(feature, record[feature.name], feature.name in record);
       if (problem) problems.push({ ...at, field: feature.name, problem });
-      else if (feature.type === "text") record[feature.name] = asText(record[feature.name]);
     }
     for (const key of Object.keys(record)) {
       if (!known.has(key))
         problems.push({ ...at, field: key, problem: "is not a feature of this model" });
     }
   });
-  if (problems.length > 0)
-    throw invalidInput(describe(problems), { fields: problems.slice(0, MAX_REPORTED) });
-  return rows as Row[];
+  return problems;
+}
+
+/** INVALID_INPUT (422): the first problems in the message, up to 50 of them in `details.fields`. */
+export function invalidRows(problems: FieldProblem[]) {
+  return invalidInput(describe(problems), { fields: problems.slice(0, MAX_REPORTED) });
 }
 
 function checkValue(
@@ -79,7 +81,7 @@ function checkValue(
  * number of seconds (milliseconds when the model was trained on ms epochs);
  * it may be left out or null: the model reads it as missing.
  */
-function readDatetime(
+export function readDatetime(
   feature: FeatureSignature,
   value: unknown,
 ): { seconds: number | null; problem?: string } {
@@ -106,7 +108,7 @@ function readDatetime(
 }
 
 /** Text takes strings, and numbers or booleans as their string form (as a CSV cell would read). */
-function checkText(value: unknown): string | undefined {
+export function checkText(value: unknown): string | undefined {
   if (typeof value === "number" || typeof value === "boolean") return undefined;
   if (typeof value !== "string") {
     return `must be a string, a number or null, got ${typeName(value)}`;
@@ -118,7 +120,7 @@ function checkText(value: unknown): string | undefined {
 }
 
 /** The text as training read it (trimmed; "" for missing). */
-function asText(value: unknown): string {
+export function asText(value: unknown): string {
   return toText(value as string | number | boolean | null);
 }
 

@@ -3,8 +3,9 @@
 
 import type { Dataset } from "../data/dataset.ts";
 import { datasetRows } from "../data/rows.ts";
+import { readFeatureColumns } from "../serving/feature-columns.ts";
 import { loadOnnxModel } from "../serving/onnx-model.ts";
-import { validateRows } from "../serving/validate-rows.ts";
+import { toPredictionObjects } from "../serving/tensors.ts";
 import { classificationMetrics, regressionMetrics } from "./metrics.ts";
 
 export async function evaluateOnnxModel(
@@ -14,8 +15,8 @@ export async function evaluateOnnxModel(
 ): Promise<Record<string, number>> {
   const model = await loadOnnxModel(bytes, { identity: { name: "champion", version: 0 } });
   try {
-    const records = validateRows(datasetRows(dataset, rows), model.signature.features);
-    const predictions = await model.predict(records);
+    const columns = readFeatureColumns(datasetRows(dataset, rows), model.signature);
+    const predictions = toPredictionObjects(await model.predict(columns));
     const target = dataset.target;
     if (target.task === "regression") {
       const yTrue = new Float64Array(rows.length);

@@ -58,7 +58,7 @@ function sqliteDriftStore(): DriftStore {
 
 const send = (window: ReturnType<typeof setup>["window"], from: number, count: number) => {
   const rows = Array.from({ length: count }, (_, i) => ({ x: from + i }));
-  const predictions = rows.map(() => ({ prediction: 1 }));
+  const predictions = rows.map(() => 1);
   const ids = rows.map((_, i) => `id-${from + i}`);
   window.capture(1, rows, predictions, ids);
 };

@@ -14,3 +14,14 @@ test("ids are distinct, and every replica's ids have keel's shape; other strings
     expect(isKeelId(other)).toBe(false);
   }
 });
+
+test("one generator's ids share a prefix and count up in base 36, padded to six digits", () => {
+  const next = createIdGenerator();
+  const ids = Array.from({ length: 1300 }, next);
+  const prefix = ids[0]!.slice(0, 17);
+  expect(ids.every((id) => id.startsWith(prefix))).toBe(true);
+  expect(ids.slice(0, 2).map((id) => id.slice(17))).toEqual(["000000", "000001"]);
+  expect(ids[35]!.slice(17)).toBe("00000z");
+  expect(ids[36]!.slice(17)).toBe("000010");
+  expect(ids[1296]!.slice(17)).toBe("000100");
+});

@@ -2,7 +2,14 @@
 // own slice, in order.
 
 import { describe, expect, test } from "bun:test";
-import { createBatcher } from "../../src/serving/batcher.ts";
+import { type BatchShape, createBatcher } from "../../src/serving/batcher.ts";
+
+/** Inputs and outputs as arrays of rows: joined end to end, split by position. */
+const arrays: BatchShape<number[], number[]> = {
+  rows: (input) => input.length,
+  concat: (inputs) => inputs.flat(),
+  slice: (output, offset, count) => output.slice(offset, offset + count),
+};
 
 /** A runner that records every call and answers each row with row * 10. */
 function recordingRunner() {
@@ -17,7 +24,7 @@ function recordingRunner() {
 describe("createBatcher", () => {
   test("concurrent submits run together and each caller gets its own results in order", async () => {
     const { calls, run } = recordingRunner();
-    const batcher = createBatcher(run, { maxRows: 100 });
+    const batcher = createBatcher(run, arrays, { maxRows: 100 });
     const results = await Promise.all([
       batcher.submit([1, 2]),
       batcher.submit([3]),
@@ -29,7 +36,7 @@ describe("createBatcher", () => {
 
   test("submits in different event-loop turns run separately", async () => {
     const { calls, run } = recordingRunner();
-    const batcher = createBatcher(run, { maxRows: 100 });
+    const batcher = createBatcher(run, arrays, { maxRows: 100 });
     expect(await batcher.submit([1])).toEqual([10]);
     expect(await batcher.submit([2])).toEqual([20]);
     expect(calls).toEqual([[1], [2]]);
@@ -37,10 +44,11 @@ describe("createBatcher", () => {
 
   test("a failing run rejects every caller in it", async () => {
     const failure = new Error("session exploded");
-    const batcher = createBatcher<number, number>(
+    const batcher = createBatcher<number[], number[]>(
       async () => {
         throw failure;
       },
+      arrays,
       { maxRows: 100 },
     );
     const outcomes = await Promise.allSettled([batcher.submit([1]), batcher.submit([2, 3])]);
@@ -52,7 +60,7 @@ describe("createBatcher", () => {
 
   test("a batch never grows past maxRows: the queue is flushed first", async () => {
     const { calls, run } = recordingRunner();
-    const batcher = createBatcher(run, { maxRows: 4 });
+    const batcher = createBatcher(run, arrays, { maxRows: 4 });
     const results = await Promise.all([
       batcher.submit([1, 2]),
       batcher.submit([3]),
@@ -67,7 +75,7 @@ describe("createBatcher", () => {
 
   test("a submit of maxRows or more runs on its own", async () => {
     const { calls, run } = recordingRunner();
-    const batcher = createBatcher(run, { maxRows: 3 });
+    const batcher = createBatcher(run, arrays, { maxRows: 3 });
     const results = await Promise.all([batcher.submit([1]), batcher.submit([2, 3, 4, 5])]);
     expect(calls.toSorted((a, b) => a.length - b.length)).toEqual([[1], [2, 3, 4, 5]]);
     expect(results).toEqual([[10], [20, 30, 40, 50]]);

@@ -3,12 +3,13 @@
 // and the replaced model is retired once they are done.
 
 import { describe, expect, test } from "bun:test";
+import type { FeatureColumns } from "../../src/serving/feature-columns.ts";
 import { createModelSlot } from "../../src/serving/model-slot.ts";
 import { loadOnnxModel, type OnnxModel } from "../../src/serving/onnx-model.ts";
-import type { Prediction } from "../../src/serving/tensors.ts";
-import type { Row } from "../../src/serving/validate-rows.ts";
+import type { PredictionColumns } from "../../src/serving/tensors.ts";
 import { caughtAppError } from "../helpers/app-error.ts";
 import { floatRegressor, skl2onnxClassifier } from "../helpers/onnx-models.ts";
+import { predictRows } from "../helpers/predict-rows.ts";
 
 /** y = scale * a + b, registered as `weather` version `version`. */
 const regressor = (version: number, scale: number) =>
@@ -28,9 +29,9 @@ function slowModel(inner: OnnxModel) {
     identity: inner.identity,
     signature: inner.signature,
     inspected: inner.inspected,
-    async predict(rows: Row[]): Promise<Prediction[]> {
+    async predict(columns: FeatureColumns): Promise<PredictionColumns> {
       state.started++;
-      const predictions = await inner.predict(rows);
+      const predictions = await inner.predict(columns);
       await gate;
       return predictions;
     },
@@ -42,7 +43,7 @@ function slowModel(inner: OnnxModel) {
   return { model, state, open };
 }
 
-const values = (batch: { predictions: Prediction[] }) => batch.predictions.map((p) => p.prediction);
+const values = (batch: { predictions: PredictionColumns }) => batch.predictions.values;
 
 describe("an empty slot", () => {
   test("is not ready and answers predict with 503 NOT_READY", async () => {
@@ -77,7 +78,7 @@ describe("a slot with a model", () => {
       await loadOnnxModel(skl2onnxClassifier(), { identity: { name: "iris", version: 1 } }),
     );
     const batch = await slot.predict([{ x0: 1, x1: 0, x2: 0 }]);
-    expect(batch.predictions[0]!.prediction).toBe("1");
+    expect(batch.predictions.values[0]).toBe("1");
     await slot.close();
   });
 });
@@ -115,7 +116,7 @@ describe("swap", () => {
     expect(after.model).toBe(next);
     expect(values(after)).toEqual([10]);
     expect(events).toEqual(["old prediction", "old released"]);
-    const error = await caughtAppError(() => old.predict([{ a: 1, b: 0 }]));
+    const error = await caughtAppError(() => predictRows(old, [{ a: 1, b: 0 }]));
     expect(error.code).toBe("NOT_READY");
     await slot.close();
   });

@@ -13,6 +13,7 @@ import {
   unknownOperatorModel,
   zipMapClassifier,
 } from "../helpers/onnx-models.ts";
+import { predictRows } from "../helpers/predict-rows.ts";
 
 const identity = { name: "weather", version: 1 };
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -21,7 +22,9 @@ describe("a loaded keel model", () => {
   test("predicts one of its classes with a probability per class", async () => {
     const model = await loadOnnxModel(await keelClassifier(), { identity });
     expect(model.identity).toEqual(identity);
-    const [prediction] = await model.predict([{ a: 14, colour: "red", b: 8, size: "S", c: 10 }]);
+    const [prediction] = await predictRows(model, [
+      { a: 14, colour: "red", b: 8, size: "S", c: 10 },
+    ]);
     const probabilities = prediction!.probabilities!;
     expect(Object.keys(probabilities)).toEqual(["low", "mid", "high"]);
     const total = Object.values(probabilities).reduce((sum, p) => sum + p, 0);
@@ -33,7 +36,7 @@ describe("a loaded keel model", () => {
 
   test("takes missing values and unseen categories", async () => {
     const model = await loadOnnxModel(await keelClassifier(), { identity });
-    const predictions = await model.predict([
+    const predictions = await predictRows(model, [
       { a: null, colour: null, b: 10, size: "XXL", c: null },
     ]);
     expect(["low", "mid", "high"]).toContain(predictions[0]!.prediction as string);
@@ -44,7 +47,7 @@ describe("a loaded keel model", () => {
 describe("a skl2onnx classifier without keel metadata", () => {
   test("is served with features x0..x2 and class probabilities", async () => {
     const model = await loadOnnxModel(skl2onnxClassifier(), { identity });
-    const predictions = await model.predict([
+    const predictions = await predictRows(model, [
       { x0: 2, x1: 0, x2: 5 },
       { x0: 0, x1: 1, x2: -5 },
     ]);
@@ -60,7 +63,7 @@ describe("a skl2onnx classifier without keel metadata", () => {
 describe("a regression model", () => {
   test("decodes its float [N, 1] output to one number per row", async () => {
     const model = await loadOnnxModel(floatRegressor(2), { identity });
-    const predictions = await model.predict([
+    const predictions = await predictRows(model, [
       { a: 1.5, b: 2 },
       { a: -1, b: 0.25 },
       { a: 0, b: 0 },
@@ -73,7 +76,7 @@ describe("a regression model", () => {
     const model = await loadOnnxModel(floatRegressor(1), { identity });
     const results = await Promise.all(
       [1, 2, 3].map((i) =>
-        model.predict([
+        predictRows(model, [
           { a: i, b: 0 },
           { a: i, b: 100 },
         ]),
@@ -92,7 +95,7 @@ describe("a model over one int64 matrix", () => {
   test("is served with features x0..x2, whole numbers fed as int64", async () => {
     const model = await loadOnnxModel(int64MatrixRegressor(), { identity });
     expect(model.signature.inputs).toEqual({ layout: "matrix", name: "input", element: "int64" });
-    expect(await model.predict([{ x0: 1, x1: 2, x2: 3 }])).toEqual([{ prediction: 6 }]);
+    expect(await predictRows(model, [{ x0: 1, x1: 2, x2: 3 }])).toEqual([{ prediction: 6 }]);
     await model.retire();
   });
 });
@@ -113,7 +116,7 @@ describe("retire", () => {
   test("lets a prediction in flight finish, then releases the model", async () => {
     const model = await loadOnnxModel(floatRegressor(3), { identity });
     const events: string[] = [];
-    const inFlight = model.predict([{ a: 1, b: 1 }]).then((p) => {
+    const inFlight = predictRows(model, [{ a: 1, b: 1 }]).then((p) => {
       events.push("prediction");
       return p;
     });
@@ -126,7 +129,7 @@ describe("retire", () => {
   test("refuses new predictions with 503 NOT_READY", async () => {
     const model = await loadOnnxModel(floatRegressor(), { identity });
     await model.retire();
-    const error = await caughtAppError(() => model.predict([{ a: 1, b: 1 }]));
+    const error = await caughtAppError(() => predictRows(model, [{ a: 1, b: 1 }]));
     expect(error.code).toBe("NOT_READY");
   });
 

@@ -1,10 +1,22 @@
-// encodeRows and decodeOutputs: rows to the input tensors a signature asks
-// for, and output tensors back to predictions.
+// encodeColumns and decodeOutputs: checked feature columns to the input tensors a
+// signature asks for, and output tensors back to predictions.
 
 import { describe, expect, test } from "bun:test";
 import { Tensor } from "onnxruntime-node";
 import type { ModelSignature } from "../../src/registry/model-format.ts";
-import { decodeOutputs, encodeRows } from "../../src/serving/tensors.ts";
+import { readFeatureColumns } from "../../src/serving/feature-columns.ts";
+import {
+  decodeOutputs,
+  encodeColumns,
+  slicePredictions,
+  toPredictionObjects,
+} from "../../src/serving/tensors.ts";
+
+const encodeRows = (signature: ModelSignature, rows: unknown[]) =>
+  encodeColumns(signature, readFeatureColumns(rows, signature));
+/** Every row of a run, as objects. */
+const decodeRows = (signature: ModelSignature, outputs: Record<string, Tensor>, count: number) =>
+  toPredictionObjects(decodeOutputs(signature, outputs, count));
 
 const matrixSignature: ModelSignature = {
   task: "classification",
@@ -37,7 +49,7 @@ const perFeatureSignature: ModelSignature = {
   outputs: { label: "label", probabilities: "probabilities", labelIsIndex: true },
 };
 
-describe("encodeRows", () => {
+describe("encodeColumns", () => {
   test("a matrix layout is one [N, F] tensor in feature order, null as NaN", () => {
     const feeds = encodeRows(matrixSignature, [
       { x1: 2, x0: 1 },
@@ -76,13 +88,12 @@ describe("encodeRows", () => {
 
 describe("decodeOutputs", () => {
   test("keel labels are indices into the classes, probabilities keyed by class", () => {
-    const predictions = decodeOutputs(
+    const predictions = decodeRows(
       perFeatureSignature,
       {
         label: new Tensor("int64", BigInt64Array.from([1n, 0n]), [2]),
         probabilities: new Tensor("float64", Float64Array.from([0.25, 0.75, 0.9, 0.1]), [2, 2]),
       },
-      0,
       2,
     );
     expect(predictions).toEqual([
@@ -92,7 +103,7 @@ describe("decodeOutputs", () => {
   });
 
   test("foreign labels are class values, probabilities keyed by column index", () => {
-    const predictions = decodeOutputs(
+    const predictions = decodeRows(
       matrixSignature,
       {
         output_label: new Tensor("int64", BigInt64Array.from([0n, 1n]), [2]),
@@ -102,7 +113,6 @@ describe("decodeOutputs", () => {
           [2, 2],
         ),
       },
-      0,
       2,
     );
     expect(predictions).toEqual([
@@ -116,16 +126,15 @@ describe("decodeOutputs", () => {
       ...perFeatureSignature,
       outputs: { probabilities: "probabilities", labelIsIndex: true },
     };
-    const predictions = decodeOutputs(
+    const predictions = decodeRows(
       signature,
       { probabilities: new Tensor("float64", Float64Array.from([0.3, 0.7]), [1, 2]) },
-      0,
       1,
     );
     expect(predictions[0]!.prediction).toBe("sun");
   });
 
-  test("regression values decode to numbers, from [N] or [N, 1], starting at the offset", () => {
+  test("regression values decode to numbers, from [N] or [N, 1]; a slice starts at its offset", () => {
     const signature: ModelSignature = {
       task: "regression",
       target: "y",
@@ -134,12 +143,13 @@ describe("decodeOutputs", () => {
       outputs: { value: "variable", labelIsIndex: false },
     };
     const column = new Tensor("float32", Float32Array.from([1.5, 2.5, 3.5]), [3, 1]);
-    expect(decodeOutputs(signature, { variable: column }, 1, 2)).toEqual([
+    const decoded = decodeOutputs(signature, { variable: column }, 3);
+    expect(toPredictionObjects(slicePredictions(decoded, 1, 2))).toEqual([
       { prediction: 2.5 },
       { prediction: 3.5 },
     ]);
     const flat = new Tensor("float64", Float64Array.from([7, 8]), [2]);
-    expect(decodeOutputs(signature, { variable: flat }, 0, 2)).toEqual([
+    expect(decodeRows(signature, { variable: flat }, 2)).toEqual([
       { prediction: 7 },
       { prediction: 8 },
     ]);
