@@ -9,7 +9,8 @@
 import { failureFields } from "../errors.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { DriftStore, LabelValue, LiveRow } from "./drift-store.ts";
+import type { PredictionColumns } from "../serving/tensors.ts";
+import type { DriftStore, LiveRow, ShadowScore } from "./drift-store.ts";
 
 export interface LiveWindowSettings {
   modelName: string;
@@ -29,14 +30,19 @@ export interface LiveWindowSettings {
 export const FLUSH_EVERY_MS = 250;
 
 export interface LiveWindow {
-  /** Hot path: remembers one answered request's rows; never blocks, never throws. */
+  /**
+   * Hot path: remembers one answered request's rows, with their predictions
+   * (and a classifier's probabilities); never blocks, never throws. Returns
+   * the indices of the rows it kept (all of them, unless capture samples).
+   */
   capture(
     version: number,
     rows: readonly unknown[],
-    /** The predicted class or value of each row. */
-    predictions: readonly LabelValue[],
+    predictions: PredictionColumns,
     ids: readonly string[],
-  ): void;
+  ): number[];
+  /** Adds the shadow version's answers to rows captured before (written with them, or after). */
+  attachShadow(scores: { predictionId: string; score: ShadowScore }[]): void;
   /** Resolves once every row captured before the call is written (before a feedback join). */
   flush(): Promise<void>;
   /** Writes buffered rows out and prunes the window to its limits (before a check). */
@@ -61,6 +67,10 @@ export function createLiveWindow(deps: {
   const random = deps.random ?? Math.random;
   const prunes = deps.prunes ?? (() => true);
   let buffer: LiveRow[] = [];
+  // Rows not yet written, by prediction id, so the shadow's answers can ride along with them;
+  // answers for rows already written are written after them as updates.
+  const buffered = new Map<string, LiveRow>();
+  let shadowUpdates: { predictionId: string; score: ShadowScore }[] = [];
   let size = 0;
   let writing: Promise<void> = Promise.resolve();
   let writeFailing = false;
@@ -83,7 +93,10 @@ export function createLiveWindow(deps: {
 
   const trimToWindow = () => {
     // A burst larger than the window itself is trimmed here rather than written and pruned.
-    if (buffer.length > settings.maxRows) buffer = buffer.slice(buffer.length - settings.maxRows);
+    if (buffer.length <= settings.maxRows) return;
+    for (const row of buffer.slice(0, buffer.length - settings.maxRows))
+      buffered.delete(row.predictionId);
+    buffer = buffer.slice(buffer.length - settings.maxRows);
   };
 
   const prune = async () => {
@@ -101,12 +114,26 @@ export function createLiveWindow(deps: {
     }
   };
 
+  const writeShadowUpdates = async () => {
+    if (shadowUpdates.length === 0) return;
+    const updates = shadowUpdates;
+    shadowUpdates = [];
+    try {
+      await store.setShadowScores(updates);
+    } catch (error) {
+      // Shadow answers are a comparison, not a record: one lost batch only thins it.
+      logger.warn("drift.shadow_write_failed", { rows: updates.length, ...failureFields(error) });
+    }
+  };
+
   const write = async () => {
-    if (buffer.length === 0) return;
+    if (buffer.length === 0) return writeShadowUpdates();
     const rows = buffer;
     buffer = [];
     try {
       await store.appendLiveRows(rows);
+      for (const row of rows) buffered.delete(row.predictionId);
+      await writeShadowUpdates();
       size += rows.length;
       if (writeFailing) logger.info("drift.window_write_recovered", { rows: rows.length });
       writeFailing = false;
@@ -142,18 +169,34 @@ export function createLiveWindow(deps: {
   return {
     capture(version, rows, predictions, ids) {
       const at = now();
+      const kept: number[] = [];
+      const probabilities = predictions.probabilities;
+      const k = probabilities?.classes.length ?? 0;
       for (let i = 0; i < rows.length; i++) {
         if (!admit(at, 1)) continue;
-        buffer.push({
+        kept.push(i);
+        const row: LiveRow = {
           predictionId: ids[i]!,
           modelName: settings.modelName,
           version,
           at,
           inputs: rows[i] as Record<string, unknown>,
-          prediction: predictions[i]!,
-        });
+          prediction: predictions.values[i]!,
+        };
+        if (probabilities)
+          row.probabilities = Array.from(probabilities.data.subarray(i * k, i * k + k));
+        buffer.push(row);
+        buffered.set(row.predictionId, row);
       }
       trimToWindow();
+      return kept;
+    },
+    attachShadow(scores) {
+      for (const entry of scores) {
+        const row = buffered.get(entry.predictionId);
+        if (row) row.shadow = entry.score;
+        else shadowUpdates.push(entry);
+      }
     },
     flush,
     async settle() {

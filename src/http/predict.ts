@@ -48,7 +48,7 @@ export function predictRoutes(options: PredictRouteOptions) {
       metrics.countPredictions(name, version, rows.length);
       const ids = new Array<string>(rows.length);
       for (let i = 0; i < ids.length; i++) ids[i] = nextId();
-      options.window.capture(version, rows, predictions.values, ids);
+      options.window.capture(version, rows, predictions, ids);
       // The answer is written as JSON text directly (predict-json.ts), the shape of PredictAnswer.
       set.headers["content-type"] = "application/json;charset=utf-8";
       if (batch) return batchAnswerJson(predictions, model.identity, ids);

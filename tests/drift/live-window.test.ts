@@ -58,9 +58,9 @@ function sqliteDriftStore(): DriftStore {
 
 const send = (window: ReturnType<typeof setup>["window"], from: number, count: number) => {
   const rows = Array.from({ length: count }, (_, i) => ({ x: from + i }));
-  const predictions = rows.map(() => 1);
+  const predictions = { count, values: rows.map(() => 1) };
   const ids = rows.map((_, i) => `id-${from + i}`);
-  window.capture(1, rows, predictions, ids);
+  return window.capture(1, rows, predictions, ids);
 };
 
 describe("live window", () => {
@@ -110,6 +110,59 @@ describe("live window", () => {
     const kept = await store.countLiveRows("m");
     expect(kept).toBeGreaterThan(1000 + 4 * 50);
     expect(kept).toBeLessThan(1000 + 4 * 200);
+    await window.stop();
+  });
+
+  test("capture says which rows it kept: all of them, or the sample under heavy traffic", async () => {
+    const clock = { t: 7_000_000 };
+    const { store, window } = setup({ maxRowsPerSecond: 10 }, clock);
+    expect(send(window, 0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    clock.t += 1000;
+    const kept = send(window, 100, 500);
+    await window.flush();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(250);
+    expect(await store.countLiveRows("m")).toBe(50 + kept.length);
+    const stored = new Set(
+      (await store.liveRows("m", { sinceAt: 0, limit: 1000 })).map((r) => r.predictionId),
+    );
+    for (const i of kept) expect(stored.has(`id-${100 + i}`)).toBe(true);
+    await window.stop();
+  });
+
+  test("a classifier's probabilities are kept with each row, in its class order", async () => {
+    const { store, window } = setup({});
+    window.capture(
+      1,
+      [{ x: 1 }, { x: 2 }],
+      {
+        count: 2,
+        values: ["no", "yes"],
+        probabilities: { classes: ["no", "yes"], data: Float64Array.of(0.8, 0.2, 0.3, 0.7) },
+      },
+      ["a", "b"],
+    );
+    await window.flush();
+    const rows = await store.liveRows("m", { sinceAt: 0, limit: 10 });
+    expect(rows.map((r) => r.probabilities)).toEqual([
+      [0.8, 0.2],
+      [0.3, 0.7],
+    ]);
+    await window.stop();
+  });
+
+  test("the shadow's answers join their rows whether they come before or after the write", async () => {
+    const { store, window } = setup({});
+    send(window, 0, 2);
+    window.attachShadow([{ predictionId: "id-0", score: { version: 2, prediction: 0 } }]);
+    await window.flush();
+    window.attachShadow([{ predictionId: "id-1", score: { version: 2, prediction: 5 } }]);
+    await window.flush();
+    const rows = await store.liveRows("m", { sinceAt: 0, limit: 10 });
+    expect(rows.map((r) => r.shadow)).toEqual([
+      { version: 2, prediction: 0, probabilities: null },
+      { version: 2, prediction: 5, probabilities: null },
+    ]);
     await window.stop();
   });
 
